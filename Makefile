@@ -1,0 +1,37 @@
+# srok: `make demo` runs the main job, `make test` the tests. Both set up .venv first.
+# `make help` lists every target.
+
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DO_NOT_TRACK := 1
+
+.PHONY: help demo test check lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --inexact --compile-bytecode --quiet
+	@touch $@
+
+demo: $(VENV)/.synced ## Build the demo city in var/demo and print its deadlines
+	SROK_HOME=var/demo $(VENV)/bin/srok demo --reset
+
+test: $(VENV)/.synced ## Run the tests (PostgreSQL ones too when SROK_TEST_DATABASE_URL is set)
+	$(VENV)/bin/pytest -q
+
+check: $(VENV)/.synced ## Lint, format check, type check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy domain services models cli
+
+bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
+	$(VENV)/bin/python benchmarks/calendar_bench.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,122 @@
+"""`srok calendar ...`: working days and the п. 3.5 deadlines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.app import JsonFlag, guard
+from cli.output import emit, parse_date
+from domain.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from domain.calendar import WorkingCalendar
+
+calendar_app = typer.Typer(
+    help="Производственный календарь: рабочие дни и сроки.", no_args_is_help=True
+)
+
+
+def _calendar() -> WorkingCalendar:
+    from services.calendar_source import build_calendar
+    from services.settings import Settings
+
+    return build_calendar(Settings.from_env().calendar_file)
+
+
+@calendar_app.command("due")
+def due(
+    start: Annotated[str, typer.Argument(help="The event date, YYYY-MM-DD.")],
+    n: Annotated[int, typer.Argument(help="How many working days.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Print the date N working days after START (ГК РФ ст. 191)."""
+    from domain.deadlines import working_days_after
+
+    with guard(as_json):
+        if n < 1:
+            raise RuleViolation("N", "должно быть не меньше 1")
+        deadline = working_days_after(
+            _calendar(), event=parse_date("START", start), n=n, event_words="события"
+        )
+        emit(
+            {
+                "due": deadline.due.isoformat(),
+                "provisional": deadline.provisional,
+                "explanation": deadline.explanation,
+            },
+            as_json=as_json,
+            human=deadline.due.isoformat(),
+        )
+
+
+@calendar_app.command("quarter")
+def quarter(
+    name: Annotated[str, typer.Argument(help="A quarter such as 2026Q1.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="The 25th itself, without ГК РФ ст. 193.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Print the п. 3.5 publication deadline for a quarter."""
+    from domain.deadlines import DateRule, quarter_publication_deadline
+    from domain.quarter import Quarter
+
+    with guard(as_json):
+        try:
+            q = Quarter.parse(name)
+        except ValueError as exc:
+            raise RuleViolation("QUARTER", str(exc), "3.5") from None
+        rule = DateRule.STRICT if strict else DateRule.ART_193
+        deadline = quarter_publication_deadline(_calendar(), q, rule=rule)
+        emit(
+            {
+                "quarter": str(q),
+                "due": deadline.due.isoformat(),
+                "rule": rule.value,
+                "provisional": deadline.provisional,
+                "explanation": deadline.explanation,
+            },
+            as_json=as_json,
+            human=deadline.due.isoformat(),
+        )
+
+
+@calendar_app.command("year")
+def year(
+    value: Annotated[int, typer.Argument(help="The year.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show a year: covered or not, working days, every non-working day."""
+    with guard(as_json):
+        if not 1991 <= value <= 2200:
+            raise RuleViolation("YEAR", f"{value} — вне диапазона 1991-2200")
+        y = _calendar().year(value)
+        weekends = sorted(d.isoformat() for d in y.working_weekends)
+        data = {
+            "year": value,
+            "covered": y.covered,
+            "source": y.source,
+            "working_days": y.working_day_count(),
+            "non_working": [d.isoformat() for d in y.non_working()],
+            "working_weekends": weekends,
+        }
+        human = (
+            f"{value}: рабочих дней {data['working_days']}; "
+            f"{'подтверждён' if y.covered else 'НЕ подтверждён'} ({y.source}); "
+            f"рабочие выходные: {', '.join(weekends) or 'нет'}"
+        )
+        emit(data, as_json=as_json, human=human)
+
+
+@calendar_app.command("draft")
+def draft(value: Annotated[int, typer.Argument(help="The year.")]) -> None:
+    """Print what the holidays package knows of a year, in the operator's TOML form."""
+    from services.calendar_source import draft_toml
+
+    print(draft_toml(value), end="")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(calendar_app, name="calendar")

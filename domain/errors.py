@@ -1,0 +1,24 @@
+"""The one error the domain and services raise for bad input."""
+
+from __future__ import annotations
+
+
+class RuleViolation(ValueError):
+    """Input that breaks a rule: names the field and the clause it breaks.
+
+    The CLI prints it and exits with code 2; nothing of the command is written.
+    """
+
+    def __init__(self, field: str, message: str, clause: str | None = None) -> None:
+        self.field = field
+        self.clause = clause
+        self.message = message
+        cited = f" (п. {clause})" if clause else ""
+        super().__init__(f"{field}: {message}{cited}")
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"field": self.field, "clause": self.clause, "message": self.message}
+
+
+class NotFound(RuleViolation):
+    """An id that names nothing."""

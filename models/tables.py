@@ -1,0 +1,212 @@
+"""The database tables (SQLModel); the schema itself is made by Alembic migrations.
+
+Rules the database itself holds, so that no code path can break them:
+- п. 1.5: one active account per network per organ (a partial unique index);
+- п. 1.6: at most three people with access at a time (an access grant takes one
+  of three numbered slots; a slot is unique among active grants);
+- one open cycle step per clause per cycle, one publication per quarter.
+Personal data of specialists (п. 3.3 абзац 5) lives in ``specialist`` only;
+everything else refers to a specialist by id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store an instant in UTC and give it back timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: srok stores instants in UTC only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _instant() -> Any:
+    """A UTC instant column, set to now when the row is made."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Organ(SQLModel, table=True):
+    """An organ of the Administration (орган), or the Administration itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(500), nullable=False, unique=True))
+    postal_address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    created_at: datetime = _instant()
+
+
+class Specialist(SQLModel, table=True):
+    """A responsible specialist (ответственный специалист): personal data, п. 3.3 абзац 5."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organ_id: int = Field(foreign_key="organ.id", index=True)
+    full_name: str
+    position: str
+    phone: str
+    email: str
+    created_at: datetime = _instant()
+
+
+class Account(SQLModel, table=True):
+    """An account of an organ in a social network (аккаунт)."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_account_one_per_network",
+            "organ_id",
+            "network_key",
+            unique=True,
+            sqlite_where=sa.text("active"),
+            postgresql_where=sa.text("active"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organ_id: int = Field(foreign_key="organ.id", index=True)
+    network: str  # vk, ok, telegram, max, rutube, dzen, other
+    network_key: str  # the network, or for "other" the site's host: what п. 1.5 compares
+    url: str  # the current address
+    created_on: date
+    active: bool = True
+    created_at: datetime = _instant()
+
+
+class AccountAddress(SQLModel, table=True):
+    """One address an account had, and from when to when (п. 3.3 абзац 4)."""
+
+    __tablename__ = "account_address"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    url: str
+    valid_from: date
+    valid_until: date | None = None  # None: the current address
+
+
+class AccountSpecialist(SQLModel, table=True):
+    """A specialist responsible for an account over a span of time."""
+
+    __tablename__ = "account_specialist"
+    __table_args__ = (
+        sa.Index(
+            "uq_account_specialist_current",
+            "account_id",
+            "specialist_id",
+            unique=True,
+            sqlite_where=sa.text("until IS NULL"),
+            postgresql_where=sa.text("until IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    specialist_id: int = Field(foreign_key="specialist.id", index=True)
+    since: date
+    until: date | None = None
+
+
+class AccessGrant(SQLModel, table=True):
+    """A person's right to run an account (п. 1.6), held in one of three slots."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (
+        sa.CheckConstraint("slot BETWEEN 1 AND 3", name="ck_access_grant_at_most_three"),
+        sa.Index(
+            "uq_access_grant_slot",
+            "account_id",
+            "slot",
+            unique=True,
+            sqlite_where=sa.text("revoked_on IS NULL"),
+            postgresql_where=sa.text("revoked_on IS NULL"),
+        ),
+        sa.Index(
+            "uq_access_grant_person",
+            "account_id",
+            "person",
+            unique=True,
+            sqlite_where=sa.text("revoked_on IS NULL"),
+            postgresql_where=sa.text("revoked_on IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    person: str
+    slot: int
+    granted_on: date
+    revoked_on: date | None = None
+
+
+class Cycle(SQLModel, table=True):
+    """What one event set going: the creation of an account, or a change of its details."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str  # creation, change
+    occurred_on: date
+    summary: str  # what changed, in Russian, without personal data
+    created_at: datetime = _instant()
+
+
+class Step(SQLModel, table=True):
+    """One obligation of one cycle, with the due date it is judged by."""
+
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "clause", name="uq_step_cycle_clause"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    clause: str
+    counted_from: date | None = None  # the event the term runs from
+    due: date | None = Field(default=None, index=True)
+    provisional: bool = False
+    explanation: str | None = None
+    calendar_version: str | None = None
+    done_on: date | None = None
+    evidence: str | None = None
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class Event(SQLModel, table=True):
+    """A recorded fact (created, changed, notice sent, ...), as entered and by whom."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    kind: str
+    occurred_on: date
+    details: str  # JSON, without personal data
+    actor: str
+    recorded_at: datetime = _instant()
+
+
+class Publication(SQLModel, table=True):
+    """A publication of the public registry on the city site (п. 3.5)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(sa_column=sa.Column(sa.String(6), nullable=False, unique=True))
+    published_on: date
+    recorded_at: datetime = _instant()

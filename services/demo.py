@@ -1,0 +1,168 @@
+"""The demo city: Novoaltaisk's Administration and organs, their accounts, a few weeks of events.
+
+Every person and contact here is invented (phones +7 000 ..., emails at
+example.invalid). Some deadlines are met, some are missed, one account changes
+its address and one has its fourth access holder refused, so that every state
+of the lifecycle shows in the status table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.errors import RuleViolation
+from services.accounts import (
+    add_organ,
+    add_specialist,
+    change_account,
+    create_account,
+    grant_access,
+)
+from services.app import Srok
+from services.events import record_link, record_notice, record_publication, record_registry_entry
+
+DEMO_DAY = date(2026, 12, 1)
+ACTOR = "demo"
+SITE = "https://novoaltaysk.ru"  # the city site; pages below are illustrative
+
+ORGANS = [
+    ("Администрация города Новоалтайска", "admin"),
+    ("Комитет по культуре Администрации города Новоалтайска", "kultura"),
+    ("Комитет по образованию Администрации города Новоалтайска", "obrazovanie"),
+    ("Комитет по физической культуре и спорту Администрации города Новоалтайска", "sport"),
+    ("Отдел по делам молодёжи Администрации города Новоалтайска", "molodezh"),
+]
+SPECIALISTS = [
+    ("Тестова Анна Сергеевна", "главный специалист"),
+    ("Примеров Пётр Ильич", "ведущий специалист"),
+    ("Образцова Мария Олеговна", "специалист 1 категории"),
+    ("Условный Иван Петрович", "главный специалист"),
+    ("Макетова Ольга Юрьевна", "ведущий специалист"),
+]
+# organ index, network, address, created on, specialists (indexes)
+ACCOUNTS = [
+    (0, "vk", "https://vk.com/novoaltaysk_demo", date(2026, 9, 14), [0]),
+    (0, "telegram", "https://t.me/novoaltaysk_demo", date(2026, 9, 14), [0]),
+    (0, "max", "https://max.ru/novoaltaysk_demo", date(2026, 11, 16), [0]),
+    (1, "vk", "https://vk.com/kultura_nvl_demo", date(2026, 10, 12), [1]),
+    (1, "ok", "https://ok.ru/kultura_nvl_demo", date(2026, 11, 2), [1]),
+    (1, "rutube", "https://rutube.ru/channel/kultura_nvl_demo", date(2026, 11, 25), [1]),
+    (2, "vk", "https://vk.com/obrazovanie_nvl_demo", date(2026, 11, 9), [2]),
+    (2, "dzen", "https://dzen.ru/obrazovanie_nvl_demo", date(2026, 11, 24), [2]),
+    (3, "vk", "https://vk.com/sport_nvl_demo", date(2026, 10, 19), [3]),
+    (3, "telegram", "https://t.me/sport_nvl_demo", date(2026, 11, 26), [3]),
+    (4, "vk", "https://vk.com/molodezh_nvl_demo", date(2026, 11, 10), [4]),
+]
+
+
+@dataclass
+class DemoLog:
+    lines: list[str]
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def _page(organ_code: str) -> str:
+    return f"{SITE}/{organ_code}"
+
+
+def build_demo(app: Srok) -> DemoLog:
+    """Fill an empty, initialised database with the demo city as of DEMO_DAY."""
+    log = DemoLog([])
+    cal = app.calendar
+    rule = app.settings.publication_rule
+
+    def tx(action: Callable[..., Any], **kwargs: Any) -> Any:
+        with app.transaction() as session:
+            return action(session=session, actor=ACTOR, today=DEMO_DAY, **kwargs)
+
+    organs = [
+        tx(
+            add_organ,
+            name=name,
+            email=f"{code}@example.invalid",
+            phone="+7 000 000-00-00",
+            address="658080, Алтайский край, г. Новоалтайск (адрес для демонстрации)",
+        )
+        for name, code in ORGANS
+    ]
+    people = [
+        tx(
+            add_specialist,
+            organ_id=organs[i].id,
+            name=name,
+            position=position,
+            phone=f"+7 000 000-01-{i:02d}",
+            email=f"specialist{i}@example.invalid",
+        )
+        for i, (name, position) in enumerate(SPECIALISTS)
+    ]
+    accounts = [
+        tx(
+            create_account,
+            calendar=cal,
+            organ_id=organs[o].id,
+            network_code=net,
+            url=url,
+            created_on=created,
+            specialist_ids=[people[s].id for s in spec],
+        )
+        for o, net, url, created, spec in ACCOUNTS
+    ]
+    ids = [a.id for a in accounts]
+    log.say(f"Создано органов: {len(organs)}, специалистов: {len(people)}, аккаунтов: {len(ids)}.")
+
+    def notice(i: int, on: date, received: date | None = None) -> None:
+        tx(record_notice, calendar=cal, account_id=ids[i], on=on, received_on=received)
+
+    def entered(i: int, on: date) -> None:
+        tx(record_registry_entry, calendar=cal, account_id=ids[i], on=on, rule=rule)
+
+    def link(i: int, on: date) -> None:
+        tx(record_link, account_id=ids[i], on=on, page=_page(ORGANS[ACCOUNTS[i][0]][1]))
+
+    # September: the Administration's accounts, all on time, published for Q3.
+    for i in (0, 1):
+        notice(i, date(2026, 9, 15))
+        link(i, date(2026, 9, 18))
+        entered(i, date(2026, 9, 21))
+    tx(record_publication, quarter_text="2026Q3", on=date(2026, 10, 20))
+    # October-November: a mix of punctual and late organs.
+    notice(3, date(2026, 10, 19), date(2026, 10, 20))  # late: due 15.10
+    link(3, date(2026, 10, 16))
+    entered(3, date(2026, 10, 29))  # late: due 27.10
+    notice(8, date(2026, 10, 21))
+    entered(8, date(2026, 10, 26))
+    notice(4, date(2026, 11, 5))
+    link(4, date(2026, 11, 6))
+    entered(4, date(2026, 11, 11))
+    notice(6, date(2026, 11, 11))
+    notice(10, date(2026, 11, 12))
+    link(10, date(2026, 11, 13))
+    entered(10, date(2026, 11, 18))
+    # The youth department renames its community: a п. 3.2 change, reported late.
+    tx(
+        change_account,
+        calendar=cal,
+        account_id=ids[10],
+        changed_on=date(2026, 11, 20),
+        url="https://vk.com/molodezh_novoaltaysk_demo",
+        specialist_ids=None,
+    )
+    notice(10, date(2026, 11, 30))
+    notice(2, date(2026, 11, 18))
+    entered(2, date(2026, 11, 23))
+    notice(7, date(2026, 11, 26))
+    # п. 1.6: three people run the Administration's VK; a fourth is refused.
+    for person in ("Тестова А. С.", "Примеров П. И.", "Пресс-секретарь (демо)"):
+        tx(grant_access, account_id=ids[0], person=person, on=date(2026, 9, 14))
+    try:
+        tx(grant_access, account_id=ids[0], person="Стажёр (демо)", on=date(2026, 11, 2))
+    except RuleViolation as refused:
+        log.say(f"Отказано, как и положено: {refused}")
+    log.say("Записаны уведомления, внесения в Реестр, ссылки на сайте и публикация за III кв.")
+    return log

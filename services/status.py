@@ -1,0 +1,102 @@
+"""The status of every step as of a date: what is due, done, late, and why."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from domain.calendar import WorkingCalendar
+from domain.clauses import CLAUSES
+from domain.lifecycle import RUSSIAN_STATE, StepState, evaluate
+from domain.networks import NETWORKS
+from models.tables import Account, Cycle, Organ, Step
+
+WAITING_WORDS = {
+    "3.4": "Срок п. 3.4 начнётся со дня поступления уведомления (п. 3.1, 3.2) в отдел информатизации.",
+    "3.5": "Срок п. 3.5 определится кварталом, в котором сведения будут внесены в Реестр (п. 3.4).",
+}
+
+
+@dataclass(frozen=True)
+class StepView:
+    step_id: int
+    account_id: int
+    organ_id: int
+    organ: str
+    network: str
+    url: str
+    cycle: str
+    clause: str
+    duty: str
+    counted_from: str | None
+    due: str | None
+    done: str | None
+    state: str
+    state_ru: str
+    late_working_days: int
+    provisional: bool
+    explanation: str
+    calendar_version: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def step_views(
+    *,
+    session: Session,
+    calendar: WorkingCalendar,
+    as_of: date,
+    account_id: int | None = None,
+    organ_id: int | None = None,
+    open_only: bool = False,
+) -> list[StepView]:
+    """Judge every step (or an account's, or an organ's) as of ``as_of``."""
+    query = (
+        select(Step, Cycle, Account, Organ)
+        .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .order_by(
+            col(Organ.name), col(Account.id), col(Cycle.occurred_on), col(Cycle.id), col(Step.id)
+        )
+    )
+    if account_id is not None:
+        query = query.where(Step.account_id == account_id)
+    if organ_id is not None:
+        query = query.where(Account.organ_id == organ_id)
+    if open_only:
+        query = query.where(col(Step.done_on).is_(None))
+    views = []
+    for step, cycle, account, organ in session.exec(query):
+        status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
+        explanation = step.explanation or WAITING_WORDS.get(step.clause, "")
+        if status.state is StepState.WAITING:
+            explanation = WAITING_WORDS.get(step.clause, explanation)
+        assert step.id is not None and account.id is not None and organ.id is not None
+        views.append(
+            StepView(
+                step_id=step.id,
+                account_id=account.id,
+                organ_id=organ.id,
+                organ=organ.name,
+                network=NETWORKS[account.network].russian,
+                url=account.url,
+                cycle=f"{cycle.kind} {cycle.occurred_on.isoformat()}",
+                clause=step.clause,
+                duty=CLAUSES[step.clause].duty,
+                counted_from=step.counted_from.isoformat() if step.counted_from else None,
+                due=step.due.isoformat() if step.due else None,
+                done=step.done_on.isoformat() if step.done_on else None,
+                state=status.state.value,
+                state_ru=RUSSIAN_STATE[status.state],
+                late_working_days=status.late_working_days,
+                provisional=step.provisional,
+                explanation=explanation,
+                calendar_version=step.calendar_version,
+            )
+        )
+    return views

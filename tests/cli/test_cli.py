@@ -1,0 +1,266 @@
+"""The `srok` CLI end to end, in a subprocess on a temporary SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+class Srok:
+    """Run `python -m cli` as a user would run `srok`."""
+
+    def __init__(self, home: Path) -> None:
+        self.env = {
+            **os.environ,
+            "SROK_HOME": str(home),
+            "SROK_TODAY": "2026-12-01",
+            "SROK_ACTOR": "it-dept",
+        }
+        self.env.pop("SROK_DATABASE_URL", None)
+
+    def run(self, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == code, (done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        return done
+
+    def json(self, *args: str, code: int = 0) -> Any:
+        return json.loads(self.run(*args, "--json", code=code).stdout)
+
+
+@pytest.fixture
+def srok(tmp_path: Path) -> Srok:
+    cli = Srok(tmp_path)
+    cli.run("init")
+    return cli
+
+
+@pytest.fixture
+def city(srok: Srok) -> Srok:
+    assert srok.json("organ", "add", "Комитет по культуре", "--email", "k@example.invalid") == {
+        "id": 1
+    }
+    assert srok.json(
+        "specialist",
+        "add",
+        "--organ",
+        "1",
+        "--name",
+        "Тестова Анна",
+        "--position",
+        "специалист",
+        "--phone",
+        "+7 000 000-00-01",
+        "--email",
+        "a@example.invalid",
+    ) == {"id": 1}
+    assert srok.json(
+        "account",
+        "create",
+        "--organ",
+        "1",
+        "--network",
+        "vk",
+        "--url",
+        "https://vk.com/kultura_nvl",
+        "--created-on",
+        "2026-11-20",
+        "--specialist",
+        "1",
+    ) == {"id": 1}
+    return srok
+
+
+def test_the_calendar_contract(srok: Srok) -> None:
+    assert srok.run("calendar", "due", "2026-11-20", "3").stdout.strip() == "2026-11-25"
+    assert srok.run("calendar", "quarter", "2026Q1").stdout.strip() == "2026-04-27"
+    assert srok.run("calendar", "quarter", "2026Q1", "--strict").stdout.strip() == "2026-04-25"
+    year = srok.json("calendar", "year", "2026")
+    assert set(year) >= {"year", "covered", "working_days", "non_working", "working_weekends"}
+    assert (year["year"], year["covered"], year["working_days"]) == (2026, True, 247)
+    assert len(year["non_working"]) == 365 - 247
+    assert "2026-01-09" in year["non_working"] and year["working_weekends"] == []
+    assert srok.json("calendar", "year", "2027")["covered"] is False
+
+
+def test_status_reports_every_step_with_its_explanation(city: Srok) -> None:
+    city.run(
+        "notice", "sent", "--account", "1", "--on", "2026-11-24", "--received-on", "2026-11-25"
+    )
+
+    steps = city.json("status", "--as-of", "2026-12-01")
+
+    assert [
+        (s["clause"], s["due"], s["done"], s["state"], s["late_working_days"]) for s in steps
+    ] == [
+        ("3.1", "2026-11-25", "2026-11-24", "done", 0),
+        ("1.4", "2026-11-27", None, "overdue", 2),
+        ("3.4", "2026-12-02", None, "pending", 0),
+        ("3.5", None, None, "waiting", 0),
+    ]
+    assert all(s["account_id"] == 1 and s["provisional"] is False for s in steps)
+    assert "ГК РФ ст. 191" in steps[0]["explanation"]
+    assert "Тестова" not in json.dumps(steps, ensure_ascii=False)
+
+
+def test_status_for_people_is_a_russian_table(city: Srok) -> None:
+    out = city.run("status", "--as-of", "2026-12-01").stdout
+
+    assert "Сроки по аккаунтам на 01.12.2026" in out
+    assert "просрочен" in out
+
+
+def test_account_show_and_change_keep_the_address_history(city: Srok) -> None:
+    assert city.json(
+        "account",
+        "change",
+        "--account",
+        "1",
+        "--changed-on",
+        "2026-11-27",
+        "--url",
+        "https://vk.com/kultura_novoaltaysk",
+    ) == {"id": 1}
+
+    shown = city.json("account", "show", "1")
+
+    assert [a["url"] for a in shown["addresses"]] == [
+        "https://vk.com/kultura_nvl",
+        "https://vk.com/kultura_novoaltaysk",
+    ]
+    assert "История адресов" in city.run("account", "show", "1").stdout
+
+
+def test_access_is_limited_to_three_people(city: Srok) -> None:
+    for person in ("Первый", "Второй", "Третий"):
+        city.json("access", "grant", "--account", "1", "--person", person, "--on", "2026-11-21")
+
+    refused = city.run("access", "grant", "--account", "1", "--person", "Четвёртый", code=2)
+
+    assert "п. 1.6" in refused.stderr
+    city.json("access", "revoke", "--account", "1", "--person", "Первый")
+    city.json("access", "grant", "--account", "1", "--person", "Четвёртый")
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "clause"),
+    [
+        (["notice", "sent", "--account", "1", "--on", "2026-11-19"], "--on", "3.1"),
+        (["notice", "sent", "--account", "9", "--on", "2026-11-24"], "--account", None),
+        (["notice", "sent", "--account", "1", "--on", "2026-02-30"], "--on", None),
+        (["registry", "entered", "--account", "1", "--on", "2026-11-25"], "--account", "3.1"),
+        (
+            [
+                "account",
+                "create",
+                "--organ",
+                "1",
+                "--network",
+                "vk",
+                "--url",
+                "https://vk.com/two",
+                "--created-on",
+                "2026-11-21",
+            ],
+            "--network",
+            "1.5",
+        ),
+        (
+            [
+                "account",
+                "create",
+                "--organ",
+                "1",
+                "--network",
+                "ok",
+                "--url",
+                "https://vk.com/two",
+                "--created-on",
+                "2026-11-21",
+            ],
+            "--url",
+            "3.3",
+        ),
+        (["publication", "done", "--quarter", "2026-4", "--on", "2026-11-21"], "--quarter", "3.5"),
+        (["link", "posted", "--account", "1", "--on", "2026-12-25"], "--on", "1.4"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field_and_the_clause(
+    city: Srok, args: list[str], field: str, clause: str | None
+) -> None:
+    error = city.json(*args, code=2)["error"]
+
+    assert (error["field"], error["clause"]) == (field, clause)
+    assert error["message"]
+
+
+def test_a_duplicate_event_exits_2_and_changes_nothing(city: Srok) -> None:
+    city.run("notice", "sent", "--account", "1", "--on", "2026-11-24")
+    before = city.json("status")
+
+    again = city.run("notice", "sent", "--account", "1", "--on", "2026-11-25", code=2)
+
+    assert "уже записано 24.11.2026" in again.stderr
+    assert city.json("status") == before
+
+
+def test_a_failed_change_writes_nothing(city: Srok) -> None:
+    city.run(
+        "account",
+        "change",
+        "--account",
+        "1",
+        "--changed-on",
+        "2026-11-27",
+        "--url",
+        "https://vk.com/new_address",
+        "--specialist",
+        "42",
+        code=2,
+    )
+
+    shown = city.json("account", "show", "1")
+
+    assert shown["url"] == "https://vk.com/kultura_nvl"
+    assert len(shown["addresses"]) == 1
+    assert len(city.json("status")) == 4
+
+
+def test_commands_before_init_say_to_run_init(tmp_path: Path) -> None:
+    fresh = Srok(tmp_path / "empty")
+
+    done = fresh.run("status", code=2)
+
+    assert "srok init" in done.stderr
+
+
+def test_status_does_not_import_prefect_and_answers_fast(city: Srok) -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['srok', 'status', '--json'];\n"
+        "try:\n runpy.run_module('cli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "assert 'prefect' not in sys.modules, 'prefect imported'\n"
+        "assert 'alembic' not in sys.modules, 'alembic imported'\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=city.env, capture_output=True, text=True, timeout=60
+    )
+    elapsed = time.perf_counter() - started
+
+    assert done.returncode == 0, done.stderr
+    # Generous bound against a loaded CI machine; the benchmark reports the real figure.
+    assert elapsed < 5

@@ -1,0 +1,287 @@
+"""Organs, accounts and access: the rules of п. 1.5, 1.6, 3.2, 3.3 in the service and the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from domain.calendar import WorkingCalendar
+from domain.errors import NotFound, RuleViolation
+from models.tables import AccessGrant, Account, Event, Step
+from services.accounts import change_account, describe_account, grant_access, revoke_access
+from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
+
+
+def test_creating_an_account_opens_its_four_steps(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    s = specialist(session, o.id or 0)
+
+    a = account(session, calendar, o.id or 0, specialist_ids=[s.id or 0])
+    session.commit()
+
+    steps = session.exec(select(Step).where(Step.account_id == a.id).order_by(Step.id)).all()
+    assert [(st.clause, st.due) for st in steps] == [
+        ("3.1", date(2026, 11, 25)),
+        ("1.4", date(2026, 11, 27)),
+        ("3.4", None),
+        ("3.5", None),
+    ]
+    assert all(st.calendar_version == calendar.version for st in steps if st.due)
+    assert describe_account(session, a.id or 0)["specialist_ids"] == [s.id]
+
+
+def test_events_carry_no_personal_data(session: Session, calendar: WorkingCalendar) -> None:
+    o = organ(session)
+    s = specialist(session, o.id or 0, n=7)
+    account(session, calendar, o.id or 0, specialist_ids=[s.id or 0])
+    session.commit()
+
+    details = " ".join(e.details for e in session.exec(select(Event)))
+
+    assert "Тестов" not in details and "test7@" not in details and "00-07" not in details
+
+
+def test_a_second_account_in_the_same_network_is_refused_citing_1_5(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    account(session, calendar, o.id or 0)
+
+    with pytest.raises(RuleViolation) as error:
+        account(session, calendar, o.id or 0, url="https://vk.ru/another")
+
+    assert (error.value.field, error.value.clause) == ("--network", "1.5")
+
+
+def test_the_same_address_written_another_way_is_the_same_account(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    a = organ(session, "Комитет А")
+    b = organ(session, "Комитет Б")
+    account(session, calendar, a.id or 0, url="https://vk.com/shared")
+
+    with pytest.raises(RuleViolation, match="уже зарегистрирован"):
+        account(session, calendar, b.id or 0, url="http://m.vk.com/shared/")
+
+
+def test_the_database_itself_holds_one_active_account_per_network(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    account(session, calendar, o.id or 0)
+    session.commit()
+
+    session.add(
+        Account(
+            organ_id=o.id or 0,
+            network="vk",
+            network_key="vk",
+            url="https://vk.com/bypass",
+            created_on=date(2026, 11, 21),
+        )
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "clause"),
+    [
+        ({"url": "https://ok.ru/group"}, "--url", "3.3"),
+        ({"url": "vk.com/no-scheme"}, "--url", "3.3"),
+        ({"url": "https://vk.com/"}, "--url", "3.3"),
+        ({"network": "myspace"}, "--network", None),
+        ({"created_on": date(2026, 12, 2)}, "--created-on", "3.1"),
+        ({"created_on": date(2023, 3, 1)}, "--created-on", "3.1"),
+    ],
+)
+def test_bad_account_input_names_the_field_and_the_clause(
+    session: Session,
+    calendar: WorkingCalendar,
+    kwargs: dict,
+    field: str,
+    clause: str | None,  # type: ignore[type-arg]
+) -> None:
+    o = organ(session)
+
+    with pytest.raises(RuleViolation) as error:
+        account(session, calendar, o.id or 0, **kwargs)
+
+    assert (error.value.field, error.value.clause) == (field, clause)
+
+
+def test_an_unknown_organ_is_named(session: Session, calendar: WorkingCalendar) -> None:
+    with pytest.raises(NotFound, match="id 99"):
+        account(session, calendar, 99)
+
+
+def test_a_specialist_of_another_organ_is_refused(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    mine, theirs = organ(session, "А"), organ(session, "Б")
+    stranger = specialist(session, theirs.id or 0)
+
+    with pytest.raises(RuleViolation, match="другому органу"):
+        account(session, calendar, mine.id or 0, specialist_ids=[stranger.id or 0])
+
+
+def test_a_change_of_address_keeps_the_history_and_opens_3_2_and_1_4(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    a = account(session, calendar, o.id or 0)
+
+    change_account(
+        session=session,
+        calendar=calendar,
+        account_id=a.id or 0,
+        changed_on=date(2026, 11, 26),
+        url="https://vk.com/kultura_new",
+        specialist_ids=None,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+
+    shown = describe_account(session, a.id or 0)
+    assert shown["url"] == "https://vk.com/kultura_new"
+    assert shown["addresses"] == [
+        {"url": "https://vk.com/kultura_test", "from": "2026-11-20", "until": "2026-11-26"},
+        {"url": "https://vk.com/kultura_new", "from": "2026-11-26", "until": None},
+    ]
+    change_steps = session.exec(
+        select(Step.clause, Step.due).where(Step.account_id == a.id).order_by(Step.id)
+    ).all()[4:]
+    assert change_steps == [
+        ("3.2", date(2026, 12, 1)),
+        ("1.4", date(2026, 12, 3)),
+        ("3.4", None),
+        ("3.5", None),
+    ]
+
+
+def test_a_change_of_specialists_replaces_the_set(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    s1, s2 = specialist(session, o.id or 0, 1), specialist(session, o.id or 0, 2)
+    a = account(session, calendar, o.id or 0, specialist_ids=[s1.id or 0])
+
+    change_account(
+        session=session,
+        calendar=calendar,
+        account_id=a.id or 0,
+        changed_on=date(2026, 11, 25),
+        url=None,
+        specialist_ids=[s2.id or 0],
+        actor=ACTOR,
+        today=TODAY,
+    )
+
+    assert describe_account(session, a.id or 0)["specialist_ids"] == [s2.id]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"url": None, "specialist_ids": None}, "что изменилось"),
+        ({"url": "https://vk.com/kultura_test", "specialist_ids": None}, "текущий адрес"),
+        (
+            {"url": "https://vk.com/x", "specialist_ids": None, "changed_on": date(2026, 11, 1)},
+            "раньше",
+        ),
+    ],
+)
+def test_an_empty_or_impossible_change_is_refused(
+    session: Session,
+    calendar: WorkingCalendar,
+    kwargs: dict,
+    match: str,  # type: ignore[type-arg]
+) -> None:
+    o = organ(session)
+    a = account(session, calendar, o.id or 0)
+    args = {"changed_on": date(2026, 11, 25), **kwargs}
+
+    with pytest.raises(RuleViolation, match=match):
+        change_account(
+            session=session,
+            calendar=calendar,
+            account_id=a.id or 0,
+            actor=ACTOR,
+            today=TODAY,
+            **args,
+        )
+
+
+def test_at_most_three_people_have_access_at_a_time(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    a = account(session, calendar, o.id or 0)
+    for person in ("Первый", "Второй", "Третий"):
+        grant_access(
+            session=session,
+            account_id=a.id or 0,
+            person=person,
+            on=date(2026, 11, 21),
+            actor=ACTOR,
+            today=TODAY,
+        )
+
+    with pytest.raises(RuleViolation) as error:
+        grant_access(
+            session=session,
+            account_id=a.id or 0,
+            person="Четвёртый",
+            on=date(2026, 11, 22),
+            actor=ACTOR,
+            today=TODAY,
+        )
+    assert error.value.clause == "1.6"
+
+    revoke_access(
+        session=session,
+        account_id=a.id or 0,
+        person="Второй",
+        on=date(2026, 11, 23),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    fourth = grant_access(
+        session=session,
+        account_id=a.id or 0,
+        person="Четвёртый",
+        on=date(2026, 11, 23),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    assert fourth.slot == 2
+
+
+def test_the_database_refuses_a_fourth_slot_and_a_shared_slot(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+    a = account(session, calendar, o.id or 0)
+    session.commit()
+
+    session.add(
+        AccessGrant(account_id=a.id or 0, person="X", slot=4, granted_on=date(2026, 11, 21))
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        session.commit()
+    session.rollback()
+
+    session.add(
+        AccessGrant(account_id=a.id or 0, person="Y", slot=1, granted_on=date(2026, 11, 21))
+    )
+    session.add(
+        AccessGrant(account_id=a.id or 0, person="Z", slot=1, granted_on=date(2026, 11, 21))
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        session.commit()

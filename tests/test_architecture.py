@@ -1,0 +1,58 @@
+"""Dependencies point inward: domain imports nothing of ours but domain, adapters never import use cases."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+OURS = {"domain", "models", "notifications", "services", "flows", "cli"}
+ALLOWED = {
+    "domain": {"domain"},
+    "models": {"models", "domain"},
+    "notifications": {"notifications", "domain"},
+    "services": {"services", "domain", "models", "notifications"},
+    "flows": {"flows", "services", "domain"},
+    "cli": {"cli", "services", "domain"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_each_package_imports_only_what_it_may(package: str) -> None:
+    wrong = {}
+    for path in (ROOT / package).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue  # Alembic's env wires models and settings by design
+        bad = (_imports(path) & OURS) - ALLOWED[package]
+        if bad:
+            wrong[str(path.relative_to(ROOT))] = sorted(bad)
+
+    assert wrong == {}
+
+
+def test_the_domain_uses_the_standard_library_only() -> None:
+    outside = {}
+    for path in (ROOT / "domain").rglob("*.py"):
+        extra = {
+            name
+            for name in _imports(path) - OURS - {"__future__"}
+            if name not in sys.stdlib_module_names
+        }
+        if extra:
+            outside[path.name] = sorted(extra)
+
+    assert outside == {}
