@@ -111,11 +111,17 @@ def year(
 
 
 @calendar_app.command("draft")
-def draft(value: Annotated[int, typer.Argument(help="The year.")]) -> None:
+def draft(
+    value: Annotated[int, typer.Argument(help="The year.")], as_json: JsonFlag = False
+) -> None:
     """Print what the holidays package knows of a year, in the operator's TOML form."""
     from services.calendar_source import draft_toml
 
-    print(draft_toml(value), end="")
+    with guard(as_json):
+        if not 1991 <= value <= 2200:
+            raise RuleViolation("YEAR", f"{value} — вне диапазона 1991-2200")
+        text = draft_toml(value)
+        emit({"year": value, "toml": text}, as_json=as_json, human=text.rstrip("\n"))
 
 
 def register(app: typer.Typer) -> None:
