@@ -55,6 +55,7 @@ class Organ(SQLModel, table=True):
     postal_address: str | None = None
     email: str | None = None
     phone: str | None = None
+    head_email: str | None = None  # the head's mailbox, copied on escalations
     created_at: datetime = _instant()
 
 
@@ -210,3 +211,42 @@ class Publication(SQLModel, table=True):
     quarter: str = Field(sa_column=sa.Column(sa.String(6), nullable=False, unique=True))
     published_on: date
     recorded_at: datetime = _instant()
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder of one step on one day: claimed in the database before it is sent.
+
+    ``key`` (step, kind, day) is unique, so a second sweep on the same day queues
+    nothing new; ``state`` moves queued -> sending -> sent, or to failed after the
+    last attempt, or to unknown when the channel may have sent it and could not
+    say. Recipients are kept as specialist ids and institutional mailboxes: the
+    specialists' addresses are looked up at delivery and never stored here.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('queued', 'sending', 'sent', 'failed', 'unknown')",
+            name="ck_reminder_state",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, unique=True))
+    step_id: int = Field(foreign_key="step.id", index=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str
+    on_date: date
+    due: date
+    working_days_left: int = 0  # as of on_date, for the message
+    working_days_late: int = 0
+    state: str = Field(default="queued", index=True)
+    specialist_ids: str = "[]"  # JSON list of ids
+    mailboxes: str = "[]"  # JSON list: organ or IT mailboxes (no personal data)
+    cc_mailboxes: str = "[]"
+    attempts: int = 0
+    channel: str | None = None
+    claimed_by: str | None = None
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = None
+    queued_at: datetime = _instant()

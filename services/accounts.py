@@ -39,6 +39,7 @@ def add_organ(
     email: str | None = None,
     phone: str | None = None,
     address: str | None = None,
+    head_email: str | None = None,
     actor: str,
     today: date,
 ) -> Organ:
@@ -51,6 +52,7 @@ def add_organ(
         email=_clean("--email", email),
         phone=_clean("--phone", phone),
         postal_address=_clean("--address", address),
+        head_email=_clean("--head-email", head_email),
     )
     session.add(organ)
     session.flush()

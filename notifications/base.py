@@ -1,0 +1,90 @@
+"""What every channel promises: send one message, and say afterwards whether it went.
+
+A channel raises one of three errors, and the caller acts on the kind, never on
+the channel: a transient fault is retried later, a permanent one stops delivery
+(the reminder stays queued, or fails if only this message is at fault), and an
+unknown outcome is never blindly resent: the caller asks ``was_sent`` first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Protocol
+
+
+class DeliveryError(Exception):
+    """A message was not delivered; the text never holds personal data."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """Busy, unavailable, connection lost before sending: try again later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Bad credentials, missing mailbox, refused sender: no retry helps.
+
+    ``channel_wide`` means every message would fail the same way (stop delivery,
+    keep the reminders queued); otherwise only this message is at fault.
+    """
+
+    def __init__(self, message: str, *, channel_wide: bool = True) -> None:
+        super().__init__(message)
+        self.channel_wide = channel_wide
+
+
+class UnknownOutcome(DeliveryError):
+    """The channel may have sent the message: the reply was lost or timed out."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A reminder ready to send, with its idempotency key."""
+
+    key: str
+    sender: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+
+    @property
+    def message_id(self) -> str:
+        """A Message-ID fixed by the key, so a resend is recognisably the same message."""
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:32]
+        domain = self.sender.rpartition("@")[2] or "srok.invalid"
+        return f"<srok.{digest}@{domain}>"
+
+    def to_email(self) -> EmailMessage:
+        """Build the RFC 5322 message: plain text and HTML alternatives, UTF-8."""
+        mail = EmailMessage()
+        mail["From"] = self.sender
+        mail["To"] = ", ".join(self.to)
+        if self.cc:
+            mail["Cc"] = ", ".join(self.cc)
+        mail["Subject"] = self.subject
+        mail["Message-ID"] = self.message_id
+        mail["Date"] = formatdate(localtime=False)
+        mail["X-Srok-Reminder-Key"] = self.key
+        mail["Auto-Submitted"] = "auto-generated"
+        mail.set_content(self.text)
+        mail.add_alternative(self.html, subtype="html")
+        return mail
+
+
+class Notifier(Protocol):
+    """A delivery channel: outbox folder, SMTP or Exchange."""
+
+    channel: str
+
+    def send(self, message: OutgoingMessage) -> None:
+        """Deliver one message or raise a DeliveryError subclass."""
+
+    def was_sent(self, key: str) -> bool | None:
+        """After an unknown outcome: True if it went, False if not, None if the channel cannot tell."""
+
+    def close(self) -> None:
+        """Release connections."""

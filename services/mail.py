@@ -1,0 +1,88 @@
+"""Mail settings from the environment, and the channel they choose (SROK_NOTIFIER)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from domain.errors import RuleViolation
+from notifications.base import Notifier
+
+CHANNELS = ("outbox", "smtp", "exchange")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Who sends, who the IT department is, and through which channel."""
+
+    channel: str
+    sender: str
+    it_mailbox: str
+    outbox: Path
+
+    @classmethod
+    def from_env(cls, home: Path, env: Mapping[str, str] | None = None) -> MailSettings:
+        env = os.environ if env is None else env
+        channel = env.get("SROK_NOTIFIER", "outbox")
+        if channel not in CHANNELS:
+            raise RuleViolation("SROK_NOTIFIER", f"«{channel}» — допустимо {', '.join(CHANNELS)}")
+        sender = env.get("SROK_MAIL_FROM") or env.get("SROK_EWS_SENDER") or "srok@example.invalid"
+        return cls(
+            channel=channel,
+            sender=sender,
+            it_mailbox=env.get("SROK_IT_EMAIL", "it-department@example.invalid"),
+            outbox=home / "outbox",
+        )
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name)
+    if not value:
+        raise RuleViolation(name, "не задана: нужна для выбранного канала SROK_NOTIFIER")
+    return value
+
+
+def build_notifier(mail: MailSettings, env: Mapping[str, str] | None = None) -> Notifier:
+    """Make the channel the settings name; secrets come from the environment or a Prefect Secret."""
+    env = os.environ if env is None else env
+    if mail.channel == "outbox":
+        from notifications.outbox import OutboxNotifier
+
+        return OutboxNotifier(mail.outbox)
+    if mail.channel == "smtp":
+        from notifications.smtp import SmtpConfig, SmtpNotifier
+
+        port = env.get("SROK_SMTP_PORT", "587")
+        if not port.isdigit():
+            raise RuleViolation("SROK_SMTP_PORT", f"«{port}» — не номер порта")
+        try:
+            config = SmtpConfig(
+                host=_required(env, "SROK_SMTP_HOST"),
+                port=int(port),
+                security=env.get("SROK_SMTP_SECURITY", "starttls"),
+                user=env.get("SROK_SMTP_USER") or None,
+                password=env.get("SROK_SMTP_PASSWORD") or None,
+                ca_file=env.get("SROK_SMTP_CA_BUNDLE") or None,
+            )
+        except ValueError as exc:
+            raise RuleViolation("SROK_SMTP_SECURITY", str(exc)) from None
+        return SmtpNotifier(config)
+    from notifications.exchange import ExchangeConfig, ExchangeNotifier
+
+    return ExchangeNotifier(ExchangeConfig.from_env(env, password=_ews_password(env)))
+
+
+def _ews_password(env: Mapping[str, str]) -> str | None:
+    """Read the Exchange password: SROK_EWS_PASSWORD, else the Prefect Secret block it names."""
+    if env.get("SROK_EWS_PASSWORD"):
+        return env["SROK_EWS_PASSWORD"]
+    block = env.get("SROK_EWS_PASSWORD_BLOCK")
+    if not block:
+        return None
+    from prefect.blocks.system import Secret
+
+    secret: Any = Secret.load(block)
+    return str(secret.get())

@@ -1,0 +1,154 @@
+"""Queue the reminders that are due on a day: each claimed by a unique key, so never twice."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from domain.calendar import WorkingCalendar
+from domain.reminders import (
+    DEFAULT_POLICY,
+    Audience,
+    ReminderKind,
+    ReminderPolicy,
+    audience,
+    reminder_for,
+)
+from models.tables import Account, AccountSpecialist, Organ, Reminder, Step, utcnow
+
+CHUNK = 500
+
+
+@dataclass
+class PlanReport:
+    as_of: date
+    open_steps: int = 0
+    due: int = 0
+    queued: int = 0  # newly queued by this run (a repeat run queues 0)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    skipped_day_off: bool = False
+
+
+def reminder_key(step_id: int, kind: ReminderKind, on: date) -> str:
+    return f"{step_id}:{kind.value}:{on.isoformat()}"
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def current_specialists(session: Session, account_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Map each account to its current responsible specialists' ids."""
+    found: dict[int, list[int]] = {}
+    ids = sorted(set(account_ids))
+    for chunk in _chunks(ids):
+        rows = session.exec(
+            select(AccountSpecialist.account_id, AccountSpecialist.specialist_id).where(
+                col(AccountSpecialist.account_id).in_(chunk),
+                col(AccountSpecialist.until).is_(None),
+            )
+        )
+        for account_id, specialist_id in rows:
+            found.setdefault(account_id, []).append(specialist_id)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def plan_reminders(
+    *,
+    session: Session,
+    calendar: WorkingCalendar,
+    as_of: date,
+    it_mailbox: str,
+    policy: ReminderPolicy = DEFAULT_POLICY,
+    dry_run: bool = False,
+) -> PlanReport:
+    """Decide which open steps get a reminder on ``as_of`` and queue them (unless ``dry_run``)."""
+    report = PlanReport(as_of=as_of)
+    if not calendar.is_working(as_of):
+        report.skipped_day_off = True
+        return report
+    rows = session.execute(
+        sa.select(
+            col(Step.id),
+            col(Step.account_id),
+            col(Step.clause),
+            col(Step.due),
+            col(Organ.email),
+            col(Organ.head_email),
+        )
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active))
+    ).all()
+    report.open_steps = len(rows)
+    due = []
+    for step_id, account_id, clause, step_due, organ_email, head_email in rows:
+        found = reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
+        if found is not None:
+            due.append((step_id, account_id, clause, step_due, organ_email, head_email, found))
+    report.due = len(due)
+    report.by_kind = dict(Counter(d[-1].kind.value for d in due))
+    if dry_run or not due:
+        return report
+    specialists = current_specialists(
+        session, [d[1] for d in due if audience(d[2]) is Audience.SPECIALISTS]
+    )
+    values = []
+    for step_id, account_id, clause, step_due, organ_email, head_email, found in due:
+        people: list[int] = []
+        mailboxes: list[str] = []
+        if audience(clause) is Audience.SPECIALISTS:
+            people = specialists.get(account_id, [])
+            if not people:
+                mailboxes = [organ_email or it_mailbox]
+        else:
+            mailboxes = [it_mailbox]
+        cc: list[str] = []
+        if found.kind is ReminderKind.ESCALATION:
+            cc = [m for m in (head_email, it_mailbox) if m and m not in mailboxes]
+        values.append(
+            {
+                "key": reminder_key(step_id, found.kind, as_of),
+                "step_id": step_id,
+                "account_id": account_id,
+                "kind": found.kind.value,
+                "on_date": as_of,
+                "due": step_due,
+                "working_days_left": found.working_days_left,
+                "working_days_late": found.working_days_late,
+                "state": "queued",
+                "specialist_ids": json.dumps(people),
+                "mailboxes": json.dumps(mailboxes),
+                "cc_mailboxes": json.dumps(cc),
+                "attempts": 0,
+            }
+        )
+    report.queued = _insert_new(session, values, as_of)
+    return report
+
+
+def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> int:
+    """Insert the reminders whose key is new; a key already claimed is left alone."""
+    count_today = (
+        sa.select(sa.func.count()).select_from(Reminder).where(col(Reminder.on_date) == as_of)
+    )
+    before = session.execute(count_today).scalar_one()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    for chunk in _chunks(values):
+        statement = insert(table).values([{**v, "queued_at": now} for v in chunk])
+        session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+    return session.execute(count_today).scalar_one() - before

@@ -1,0 +1,209 @@
+"""Planning and delivering reminders: who gets what, once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from domain.calendar import WorkingCalendar
+from models.tables import Reminder
+from services.accounts import add_organ
+from services.delivery import deliver
+from services.reminders import plan_reminders
+from tests.fakes import RecordingNotifier
+from tests.services.helpers import ACTOR, TODAY, account, specialist
+
+IT = "it@example.invalid"
+CREATED = date(2026, 11, 2)  # 3.1 due 06.11, 1.4 due 10.11
+
+
+def _city(session: Session, calendar: WorkingCalendar, *, with_specialist: bool = True) -> int:
+    o = add_organ(
+        session=session,
+        name="Комитет",
+        email="komitet@example.invalid",
+        head_email="head@example.invalid",
+        actor=ACTOR,
+        today=TODAY,
+    )
+    people = [specialist(session, o.id or 0).id or 0] if with_specialist else []
+    a = account(session, calendar, o.id or 0, created_on=CREATED, specialist_ids=people)
+    session.commit()
+    return a.id or 0
+
+
+def _plan(session: Session, calendar: WorkingCalendar, day: date, **kw: object):  # type: ignore[no-untyped-def]
+    report = plan_reminders(session=session, calendar=calendar, as_of=day, it_mailbox=IT, **kw)
+    session.commit()
+    return report
+
+
+def test_the_day_before_the_notice_deadline_queues_a_heads_up(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+
+    report = _plan(session, calendar, date(2026, 11, 5))
+
+    assert (report.due, report.queued, report.by_kind) == (1, 1, {"heads_up": 1})
+    (r,) = session.exec(select(Reminder)).all()
+    assert r.key.endswith(":heads_up:2026-11-05") and r.state == "queued"
+    assert json.loads(r.specialist_ids) == [1] and json.loads(r.mailboxes) == []
+
+
+def test_a_second_sweep_on_the_same_day_queues_nothing(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 5))
+
+    again = _plan(session, calendar, date(2026, 11, 5))
+
+    assert (again.due, again.queued) == (1, 0)
+    assert session.execute(sa.select(sa.func.count()).select_from(Reminder)).scalar_one() == 1
+
+
+def test_a_day_off_queues_nothing(session: Session, calendar: WorkingCalendar) -> None:
+    _city(session, calendar)
+
+    report = _plan(session, calendar, date(2026, 11, 4))
+
+    assert report.skipped_day_off and report.queued == 0
+
+
+def test_an_escalation_copies_the_head_and_the_it_department(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+
+    report = _plan(session, calendar, date(2026, 11, 11))  # 3.1 is 3 wd late, 1.4 is 1 wd late
+
+    assert report.by_kind == {"escalation": 1, "overdue": 1}
+    escalation = session.exec(select(Reminder).where(Reminder.kind == "escalation")).one()
+    assert json.loads(escalation.cc_mailboxes) == ["head@example.invalid", IT]
+    assert escalation.working_days_late == 3
+
+
+def test_without_specialists_the_organ_mailbox_is_reminded(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar, with_specialist=False)
+
+    _plan(session, calendar, date(2026, 11, 5))
+
+    (r,) = session.exec(select(Reminder)).all()
+    assert json.loads(r.mailboxes) == ["komitet@example.invalid"]
+
+
+def test_registry_steps_remind_the_it_department(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    from services.events import record_notice
+
+    aid = _city(session, calendar)
+    record_notice(
+        session=session,
+        calendar=calendar,
+        account_id=aid,
+        on=date(2026, 11, 3),
+        received_on=None,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+
+    _plan(session, calendar, date(2026, 11, 11))  # 3.4 due 11.11 (05, 06, 09, 10, 11): today
+
+    kinds = {(r.kind, r.mailboxes) for r in session.exec(select(Reminder))}
+    assert ("due_today", json.dumps([IT])) in kinds
+
+
+def test_a_dry_run_queues_nothing(session: Session, calendar: WorkingCalendar) -> None:
+    _city(session, calendar)
+
+    report = _plan(session, calendar, date(2026, 11, 5), dry_run=True)
+
+    assert report.due == 1 and report.queued == 0
+    assert session.exec(select(Reminder)).all() == []
+
+
+def test_delivery_sends_each_reminder_once_with_the_specialists_address(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 5))
+    notifier = RecordingNotifier()
+
+    first = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid")
+    second = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid")
+
+    assert len(first.sent) == 1 and first.ok
+    assert second.sent == []
+    (message,) = notifier.sent
+    assert message.to == ("test1@example.invalid",)
+    assert message.subject == (
+        "Срок 06.11.2026: уведомить отдел информатизации о создании аккаунта (ВКонтакте) (п. 3.1)"
+    )
+    assert "ГК РФ ст. 191" in message.text and "srok notice sent --account 1" in message.text
+
+
+def test_a_busy_server_is_retried_and_then_succeeds(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 5))
+    notifier = RecordingNotifier(transient=2)
+
+    report = deliver(
+        engine=engine, notifier=notifier, sender="s@example.invalid", backoff=lambda n: 0
+    )
+
+    assert len(report.sent) == 1 and notifier.calls == 3
+
+
+def test_bad_credentials_stop_delivery_and_keep_reminders_queued(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 11))  # two reminders
+    notifier = RecordingNotifier(channel_down=True)
+
+    report = deliver(
+        engine=engine, notifier=notifier, sender="s@example.invalid", backoff=lambda n: 0
+    )
+
+    assert report.stopped and not report.ok and notifier.calls == 1
+    states = session.exec(select(Reminder.state)).all()
+    assert sorted(states) == ["queued", "queued"]
+
+
+def test_one_bad_address_fails_alone_and_the_rest_are_sent(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 11))
+    first_key = session.exec(select(Reminder.key).order_by(Reminder.id)).first()
+    notifier = RecordingNotifier(permanent_for={first_key or ""})
+
+    report = deliver(engine=engine, notifier=notifier, sender="s@example.invalid")
+
+    assert len(report.failed) == 1 and len(report.sent) == 1 and not report.ok
+
+
+def test_an_unknown_outcome_is_checked_before_any_resend(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 5))
+    key = session.exec(select(Reminder.key)).one()
+    notifier = RecordingNotifier(unknown_for={key})
+
+    first = deliver(engine=engine, notifier=notifier, sender="s@example.invalid")
+    second = deliver(engine=engine, notifier=notifier, sender="s@example.invalid")
+
+    assert first.unknown and not first.ok
+    assert second.sent == first.unknown  # found by was_sent, not sent again
+    assert len(notifier.sent) == 1
