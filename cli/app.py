@@ -160,9 +160,10 @@ def demo(
 
 
 def main() -> None:
-    from cli import calendar_commands, event_commands, registry_commands
+    from cli import calendar_commands, event_commands, registry_commands, sweep_commands
 
     calendar_commands.register(app)
+    sweep_commands.register(app)
     registry_commands.register(app)
     event_commands.register(app)
     app()

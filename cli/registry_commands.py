@@ -25,6 +25,9 @@ def organ_add(
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     address: Annotated[str | None, typer.Option("--address", help="Postal address.")] = None,
+    head_email: Annotated[
+        str | None, typer.Option("--head-email", help="The head's mailbox, copied on escalations.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Register an organ."""
@@ -39,6 +42,7 @@ def organ_add(
                 email=email,
                 phone=phone,
                 address=address,
+                head_email=head_email,
                 actor=actor(),
                 today=application.today(),
             )

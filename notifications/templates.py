@@ -28,6 +28,9 @@ class ReminderContent:
     network: str
     url: str
     quarter: str | None = None  # for п. 3.5: the quarter to publish
+    copies: tuple[
+        str, ...
+    ] = ()  # who an escalation is copied to, in the dative: «руководителю органа»
 
 
 def subject(c: ReminderContent) -> str:
@@ -53,8 +56,8 @@ def _situation(c: ReminderContent) -> str:
     if c.kind is ReminderKind.DUE_TODAY:
         return f"Срок истекает сегодня, {ru(c.due)}."
     text = f"Срок истёк {ru(c.due)}; просрочка — {working_days(c.working_days_late)}."
-    if c.kind is ReminderKind.ESCALATION:
-        text += " Копия направлена руководителю органа и в отдел информатизации."
+    if c.kind is ReminderKind.ESCALATION and c.copies:
+        text += f" Копия направлена: {', '.join(c.copies)}."
     return text
 
 

@@ -143,6 +143,9 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
     )
     to = tuple(sorted({p.email for p in people} | set(json.loads(reminder.mailboxes))))
     cc = tuple(m for m in json.loads(reminder.cc_mailboxes) if m not in to)
+    copies = tuple(
+        "руководителю органа" if m == organ.head_email else "в отдел информатизации" for m in cc
+    )
     content = ReminderContent(
         key=reminder.key,
         kind=ReminderKind(reminder.kind),
@@ -156,6 +159,7 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
         organ=organ.name,
         network=NETWORKS[account.network].russian,
         url=account.url,
+        copies=copies,
         quarter=str(Quarter.of(step.counted_from))
         if step.clause == "3.5" and step.counted_from
         else None,

@@ -86,6 +86,7 @@ def build_demo(app: Srok) -> DemoLog:
             name=name,
             email=f"{code}@example.invalid",
             phone="+7 000 000-00-00",
+            head_email=f"{code}-head@example.invalid",
             address="658080, Алтайский край, г. Новоалтайск (адрес для демонстрации)",
         )
         for name, code in ORGANS

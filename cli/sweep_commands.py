@@ -1,0 +1,109 @@
+"""`srok sweep` and `srok outbox ...`: run the deadline sweep, see and re-drive deliveries."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+
+from cli.app import JsonFlag, guard, srok
+from cli.output import emit, parse_date
+
+outbox_app = typer.Typer(help="Напоминания: очередь и доставка.", no_args_is_help=True)
+
+
+def sweep(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The day to sweep (default: today in Asia/Barnaul)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Decide the reminders, queue and send nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the deadline-sweep flow through Prefect (a local temporary server unless PREFECT_API_URL is set)."""
+    with guard(as_json):
+        application = srok()
+        day = parse_date("--as-of", as_of) if as_of else application.today()
+        with application.transaction():
+            pass  # an uninitialised database fails here, before Prefect starts
+        os.environ.setdefault("DO_NOT_TRACK", "1")
+        from prefect import tags
+
+        from flows.deadline_sweep import deadline_sweep
+
+        with tags("srok", "deadline-sweep", "manual"):
+            state = deadline_sweep(as_of=day, dry_run=dry_run, return_state=True)
+        if state.is_completed():
+            result = state.result()
+        else:
+            result = {"ok": False, "state": state.name, "message": state.message}
+        emit(result, as_json=as_json, human=_human(result))
+        if not state.is_completed():
+            raise typer.Exit(1)
+
+
+def _human(result: dict[str, Any]) -> str:
+    if "sent" not in result:
+        return f"проверка сроков завершилась неудачно: {result.get('message')}"
+    if result.get("skipped_day_off"):
+        return f"{result['as_of']}: нерабочий день, напоминания не отправляются"
+    return (
+        f"{result['as_of']}: напоминаний по графику {result['due']}, новых {result['queued']}, "
+        f"отправлено {len(result['sent'])}" + (" (пробный запуск)" if result["dry_run"] else "")
+    )
+
+
+@outbox_app.command("list")
+def outbox_list(
+    state: Annotated[
+        str | None, typer.Option("--state", help="queued, sending, sent, failed, unknown")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List reminders and their delivery state (by id: no personal data)."""
+    from services.outbox import list_reminders
+
+    with guard(as_json):
+        with srok().transaction() as session:
+            rows = list_reminders(session, state=state)
+        lines = [
+            f"№{r['id']:>5}  {r['on_date']}  п. {r['clause']:<4} {r['kind']:<11} "
+            f"{r['state']:<8} акк. {r['account_id']}"
+            + (f"  ({r['last_error']})" if r["last_error"] else "")
+            for r in rows
+        ]
+        emit(rows, as_json=as_json, human="\n".join(lines) or "напоминаний нет")
+
+
+@outbox_app.command("retry")
+def outbox_retry(as_json: JsonFlag = False) -> None:
+    """Queue failed and unknown reminders again and deliver the queue now."""
+    from services.delivery import requeue_failed
+    from services.sweep import deliver_queued
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            count = requeue_failed(session)
+        report = deliver_queued(application)
+        emit(
+            {
+                "requeued": count,
+                "sent": report.sent,
+                "failed": report.failed,
+                "unknown": report.unknown,
+                "stopped": report.stopped,
+            },
+            as_json=as_json,
+            human=f"снова в очереди: {count}; отправлено: {len(report.sent)}",
+        )
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep)
+    app.add_typer(outbox_app, name="outbox")

@@ -1,0 +1,106 @@
+"""The daily deadline sweep (deployment `deadline-sweep`): one flow run, three coarse tasks.
+
+Cron cannot know the production calendar, so the deployment fires every day at
+09:00 Asia/Barnaul and the flow itself skips non-working days; a working
+Saturday is swept. "As of" is the run's scheduled day in the city, so a late
+run still processes the day it was meant for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from domain.errors import RuleViolation
+from services.app import Srok
+from services.delivery import DeliveryReport
+from services.reminders import PlanReport
+from services.settings import CITY_ZONE
+from services.sweep import (
+    deliver_queued,
+    open_steps_by_organ,
+    plan,
+    summarise,
+    summary_markdown,
+)
+
+
+class RemindersNotDelivered(RuntimeError):
+    """Some reminders are not delivered after their retries: the run is marked failed."""
+
+
+def scheduled_day() -> date:
+    """Return the day this run is for: its scheduled start in the city, else today there."""
+    from prefect.runtime import flow_run
+
+    start = flow_run.scheduled_start_time
+    if isinstance(start, datetime):
+        return start.astimezone(CITY_ZONE).date()
+    return datetime.now(CITY_ZONE).date()
+
+
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only for operational faults (a locked database), never for bad input."""
+    try:
+        state.result()
+    except RuleViolation:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="plan-reminders", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_transient)
+def plan_task(as_of: date, dry_run: bool) -> PlanReport:
+    return plan(Srok(), as_of=as_of, dry_run=dry_run)
+
+
+@task(name="deliver-reminders")
+def deliver_task() -> DeliveryReport:
+    return deliver_queued(Srok())
+
+
+@task(name="publish-report")
+def report_task(summary: dict[str, Any], markdown: str, as_of: date) -> None:
+    table = open_steps_by_organ(Srok(), as_of=as_of)
+    create_table_artifact(
+        key="deadline-sweep-open-steps",
+        table=table or [{"орган": "—"}],
+        description=f"Открытые шаги по органам на {as_of.isoformat()}",
+    )
+    create_markdown_artifact(
+        key="deadline-sweep-summary",
+        markdown=markdown,
+        description="Итог проверки сроков: напоминания по номерам",
+    )
+
+
+@flow(name="deadline-sweep", log_prints=False)
+def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """Judge every open step as of a day, queue and deliver its reminders, and report."""
+    logger = get_run_logger()
+    day = as_of or scheduled_day()
+    app = Srok()
+    if not app.calendar.is_working(day):
+        logger.info("%s — нерабочий день по производственному календарю: пропуск", day)
+        summary = summarise(plan(app, as_of=day, dry_run=True), None, dry_run=dry_run)
+        create_markdown_artifact(key="deadline-sweep-summary", markdown=summary_markdown(summary))
+        return summary.as_dict()
+    planned: PlanReport = plan_task(day, dry_run)
+    logger.info(
+        "на %s: напоминаний по графику %d, новых в очереди %d", day, planned.due, planned.queued
+    )
+    delivery: DeliveryReport | None = None if dry_run else deliver_task()
+    summary = summarise(planned, delivery, dry_run=dry_run)
+    report_task(summary.as_dict(), summary_markdown(summary), day)
+    if not summary.ok:
+        ids = summary.failed + summary.retry_later + summary.unknown
+        raise RemindersNotDelivered(
+            f"не доставлены напоминания {ids}"
+            + (f"; доставка остановлена: {summary.stopped}" if summary.stopped else "")
+        )
+    logger.info("отправлено напоминаний: %d", len(summary.sent))
+    return summary.as_dict()
