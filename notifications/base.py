@@ -79,6 +79,7 @@ class Notifier(Protocol):
     """A delivery channel: outbox folder, SMTP or Exchange."""
 
     channel: str
+    settle_seconds: int  # after an unknown outcome, wait this long before asking was_sent
 
     def send(self, message: OutgoingMessage) -> None:
         """Deliver one message or raise a DeliveryError subclass."""

@@ -20,6 +20,7 @@ class OutboxNotifier:
     """
 
     channel = "outbox"
+    settle_seconds = 0
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

@@ -43,6 +43,7 @@ class SmtpNotifier:
     """
 
     channel = "smtp"
+    settle_seconds = 0
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config

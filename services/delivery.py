@@ -27,6 +27,7 @@ from domain.reminders import ReminderKind
 from models.db import transaction
 from models.tables import Account, Organ, Reminder, Specialist, Step, utcnow
 from notifications.base import (
+    DeliveryError,
     Notifier,
     OutgoingMessage,
     PermanentDeliveryError,
@@ -96,10 +97,16 @@ def resolve_unknown(engine: sa.Engine, notifier: Notifier) -> tuple[list[int], l
     Message-ID, which mail clients and servers recognise as one message.
     """
     sent, requeued = [], []
+    settled = utcnow() - timedelta(seconds=notifier.settle_seconds)
     with transaction(engine) as session:
         unknown = session.exec(select(Reminder).where(Reminder.state == "unknown")).all()
         for r in unknown:
-            went = notifier.was_sent(r.key)
+            if r.claimed_at is not None and r.claimed_at > settled:
+                continue  # too recent for the channel's records to show it
+            try:
+                went = notifier.was_sent(r.key)
+            except DeliveryError:
+                continue  # cannot ask now: stays unknown, the run stays red
             if went:
                 r.state, r.sent_at, r.channel = "sent", utcnow(), notifier.channel
                 sent.append(r.id or 0)

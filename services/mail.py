@@ -58,9 +58,10 @@ def build_notifier(mail: MailSettings, env: Mapping[str, str] | None = None) -> 
         port = env.get("SROK_SMTP_PORT", "587")
         if not port.isdigit():
             raise RuleViolation("SROK_SMTP_PORT", f"«{port}» — не номер порта")
+        host = _required(env, "SROK_SMTP_HOST")
         try:
             config = SmtpConfig(
-                host=_required(env, "SROK_SMTP_HOST"),
+                host=host,
                 port=int(port),
                 security=env.get("SROK_SMTP_SECURITY", "starttls"),
                 user=env.get("SROK_SMTP_USER") or None,

@@ -14,6 +14,7 @@ class RecordingNotifier:
     """Accepts everything and remembers it; can be told to fail in given ways."""
 
     channel = "fake"
+    settle_seconds = 0
 
     def __init__(
         self,
