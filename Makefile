@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 
-.PHONY: help demo test check lint bench clean
+.PHONY: help demo test check lint bench serve clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -32,6 +32,9 @@ check: $(VENV)/.synced ## Lint, format check, type check
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
+
+serve: $(VENV)/.synced ## Prefect server on 127.0.0.1:4200 with the deployments and a worker
+	scripts/serve.sh
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -1,0 +1,94 @@
+"""prefect.yaml deploys offline to a local server, and a worker runs the deployment for real."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.app import Srok
+from services.demo import build_demo
+from services.settings import Settings
+
+ROOT = Path(__file__).parents[2]
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def _env(home: Path) -> dict[str, str]:
+    from prefect.settings import PREFECT_API_URL
+
+    return {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "SROK_CHECKOUT": str(ROOT),
+        "SROK_HOME": str(home),
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def _prefect(env: dict[str, str], *args: str, timeout: int = 120) -> str:
+    done = subprocess.run(
+        [PREFECT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _deployment() -> Any:
+    from prefect.client.orchestration import get_client
+
+    async def read() -> Any:
+        async with get_client() as client:
+            return await client.read_deployment_by_name("deadline-sweep/daily")
+
+    return asyncio.run(read())
+
+
+@pytest.fixture
+def deployed(tmp_path: Path) -> dict[str, str]:
+    env = _env(tmp_path)
+    _prefect(env, "work-pool", "create", "srok", "--type", "process", "--overwrite")
+    _prefect(env, "--no-prompt", "deploy", "--all")
+    return env
+
+
+def test_the_sweep_deploys_with_its_schedule_in_the_city_zone(deployed: dict[str, str]) -> None:
+    deployment = _deployment()
+
+    assert deployment.work_pool_name == "srok"
+    assert set(deployment.tags) == {"srok", "deadline-sweep"}
+    ((schedule),) = deployment.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 9 * * *", "Asia/Barnaul")
+    assert deployment.global_concurrency_limit.limit == 1  # two sweeps never run at once
+
+
+def test_a_second_deploy_keeps_the_same_deployment(deployed: dict[str, str]) -> None:
+    first = _deployment().id
+
+    _prefect(deployed, "--no-prompt", "deploy", "--all")
+
+    assert _deployment().id == first
+
+
+def test_a_worker_runs_the_deployment_on_the_city_data(
+    deployed: dict[str, str], tmp_path: Path
+) -> None:
+    app = Srok(
+        dataclasses.replace(
+            Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=date(2026, 12, 1)
+        )
+    )
+    app.init()
+    build_demo(app)
+
+    _prefect(deployed, "deployment", "run", "deadline-sweep/daily", "--param", "as_of=2026-12-01")
+    _prefect(deployed, "worker", "start", "--pool", "srok", "--run-once", timeout=180)
+
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 7
