@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
@@ -72,6 +73,10 @@ class OutgoingMessage:
         mail["Auto-Submitted"] = "auto-generated"
         mail.set_content(self.text)
         mail.add_alternative(self.html, subtype="html")
+        # CPython's folder, at its 78-column default, can put the space between two
+        # Cyrillic words between two encoded words, where RFC 2047 says it is ignored
+        # («уведомитьотдел»). Headers up to RFC 5322's 998 columns are never folded.
+        mail.policy = policy.default.clone(max_line_length=998)
         return mail
 
 
