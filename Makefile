@@ -7,6 +7,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
+BENCH_ACCOUNTS ?= 100000
 
 .PHONY: help demo test check lint bench serve clean
 
@@ -32,6 +33,7 @@ check: $(VENV)/.synced ## Lint, format check, type check
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
+	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
 
 serve: $(VENV)/.synced ## Prefect server on 127.0.0.1:4200 with the deployments and a worker
 	scripts/serve.sh

@@ -122,47 +122,17 @@ def status(
             print_status(views, as_of=day)
 
 
-@app.command("demo")
-def demo(
-    reset: Annotated[
-        bool, typer.Option("--reset", help="Delete the SQLite database in SROK_HOME first.")
-    ] = False,
-) -> None:
-    """Build the demo city (invented people and contacts) and print its deadlines."""
-    import dataclasses
-
-    from services.app import Srok
-    from services.demo import DEMO_DAY, build_demo
-    from services.status import step_views
-
-    with guard(False):
-        application = srok()
-        url = application.settings.database_url
-        if not url.startswith("sqlite:///"):
-            raise RuleViolation("SROK_DATABASE_URL", "the demo runs on the embedded SQLite only")
-        if reset:
-            application.engine.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                path = url.removeprefix("sqlite:///") + suffix
-                if os.path.exists(path):
-                    os.remove(path)
-        application = Srok(dataclasses.replace(application.settings, today_override=DEMO_DAY))
-        application.init()
-        log = build_demo(application)
-        with application.transaction() as session:
-            views = step_views(session=session, calendar=application.calendar, as_of=DEMO_DAY)
-        from cli.tables import print_status
-
-        print_status(views, as_of=DEMO_DAY)
-        for line in log.lines:
-            print(line)
-        print(f"База демо-города: {url.removeprefix('sqlite:///')}")
-
-
 def main() -> None:
-    from cli import calendar_commands, event_commands, registry_commands, sweep_commands
+    from cli import (
+        calendar_commands,
+        demo_command,
+        event_commands,
+        registry_commands,
+        sweep_commands,
+    )
 
     calendar_commands.register(app)
+    demo_command.register(app)
     sweep_commands.register(app)
     registry_commands.register(app)
     event_commands.register(app)

@@ -68,8 +68,8 @@ def report_task(summary: dict[str, Any], markdown: str, as_of: date) -> None:
     table = open_steps_by_organ(Srok(), as_of=as_of)
     create_table_artifact(
         key="deadline-sweep-open-steps",
-        table=table or [{"орган": "—"}],
-        description=f"Открытые шаги по органам на {as_of.isoformat()}",
+        table=table,
+        description=f"Открытые шаги на {as_of.isoformat()}: до 50 органов с наибольшим числом просрочек и итог",
     )
     create_markdown_artifact(
         key="deadline-sweep-summary",

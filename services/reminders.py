@@ -49,6 +49,16 @@ def current_specialists(session: Session, account_ids: Iterable[int]) -> dict[in
     """Map each account to its current responsible specialists' ids."""
     found: dict[int, list[int]] = {}
     ids = sorted(set(account_ids))
+    if len(ids) > 20 * CHUNK:  # most of the city: one pass beats many IN lists
+        wanted = set(ids)
+        for account_id, specialist_id in session.exec(
+            select(AccountSpecialist.account_id, AccountSpecialist.specialist_id).where(
+                col(AccountSpecialist.until).is_(None)
+            )
+        ):
+            if account_id in wanted:
+                found.setdefault(account_id, []).append(specialist_id)
+        return {k: sorted(v) for k, v in found.items()}
     for chunk in _chunks(ids):
         rows = session.exec(
             select(AccountSpecialist.account_id, AccountSpecialist.specialist_id).where(
@@ -136,19 +146,27 @@ def plan_reminders(
 
 
 def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> int:
-    """Insert the reminders whose key is new; a key already claimed is left alone."""
-    count_today = (
-        sa.select(sa.func.count()).select_from(Reminder).where(col(Reminder.on_date) == as_of)
-    )
-    before = session.execute(count_today).scalar_one()
+    """Insert the reminders whose key is new; a key already claimed is left alone.
+
+    Keys queued earlier today are skipped before the insert; ON CONFLICT DO
+    NOTHING covers a concurrent sweep that queues the same key meanwhile.
+    """
+    existing = set(session.exec(select(Reminder.key).where(Reminder.on_date == as_of)))
+    fresh = [v for v in values if v["key"] not in existing]
+    if not fresh:
+        return 0
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     table = Reminder.__table__  # type: ignore[attr-defined]
+    statement = insert(table).on_conflict_do_nothing(index_elements=["key"])
     now = utcnow()
-    for chunk in _chunks(values):
-        statement = insert(table).values([{**v, "queued_at": now} for v in chunk])
-        session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-    return session.execute(count_today).scalar_one() - before
+    for chunk in _chunks(fresh, 5000):
+        # One statement, many parameter sets: compiled once, not once per chunk.
+        session.execute(statement, [{**v, "queued_at": now} for v in chunk])
+    count_today = (
+        sa.select(sa.func.count()).select_from(Reminder).where(col(Reminder.on_date) == as_of)
+    )
+    return session.execute(count_today).scalar_one() - len(existing)

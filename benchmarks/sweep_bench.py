@@ -1,0 +1,241 @@
+"""The deadline sweep at city scale, on SQLite, with Prefect's overhead apart.
+
+1. Generate a city of ACCOUNTS accounts (7 networks per organ), each with its
+   creation cycle and four steps in every state, written in bulk.
+2. Time the sweep's own work: judge every open step and queue the day's
+   reminders (plan_reminders), without delivery. The issue's floor: < 10 s.
+3. Time the same through the Prefect flow (dry run), and report the overhead.
+4. Deliver a batch to a local SMTP server (aiosmtpd) and report messages/s.
+
+Usage: python benchmarks/sweep_bench.py [ACCOUNTS]   (default 100000)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import sqlalchemy as sa
+
+from domain.calendar import WorkingCalendar
+from domain.lifecycle import publication_deadline
+from models.tables import Account, AccountSpecialist, Cycle, Organ, Specialist, Step, utcnow
+from services.app import Srok
+from services.reminders import plan_reminders
+from services.settings import Settings
+
+AS_OF = date(2026, 12, 1)
+NETWORKS = ("vk", "ok", "telegram", "max", "rutube", "dzen", "other")
+DOMAINS = {
+    "vk": "vk.com",
+    "ok": "ok.ru",
+    "telegram": "t.me",
+    "max": "max.ru",
+    "rutube": "rutube.ru",
+    "dzen": "dzen.ru",
+    "other": "example.org",
+}
+
+
+def generate(app: Srok, accounts: int, seed: int = 608) -> None:
+    """Write a city in bulk: organs, a specialist each, accounts, cycles and steps."""
+    rng = random.Random(seed)
+    cal: WorkingCalendar = app.calendar
+    now = utcnow()
+    organs = (accounts + len(NETWORKS) - 1) // len(NETWORKS)
+    rows: dict[str, list[dict[str, object]]] = {
+        k: [] for k in ("organ", "specialist", "account", "link", "cycle", "step")
+    }
+    for o in range(1, organs + 1):
+        rows["organ"].append(
+            {
+                "id": o,
+                "name": f"Орган {o}",
+                "email": f"organ{o}@example.invalid",
+                "head_email": f"head{o}@example.invalid",
+                "created_at": now,
+            }
+        )
+        rows["specialist"].append(
+            {
+                "id": o,
+                "organ_id": o,
+                "full_name": f"Специалист {o}",
+                "position": "специалист",
+                "phone": "+7 000 000-00-00",
+                "email": f"s{o}@example.invalid",
+                "created_at": now,
+            }
+        )
+    step_id = 0
+    for a in range(1, accounts + 1):
+        organ = (a - 1) // len(NETWORKS) + 1
+        net = NETWORKS[(a - 1) % len(NETWORKS)]
+        created = AS_OF - timedelta(days=rng.randint(0, 60))
+        key = net if net != "other" else f"other:{DOMAINS[net]}"
+        rows["account"].append(
+            {
+                "id": a,
+                "organ_id": organ,
+                "network": net,
+                "network_key": key,
+                "url": f"https://{DOMAINS[net]}/a{a}",
+                "created_on": created,
+                "active": True,
+                "created_at": now,
+            }
+        )
+        rows["link"].append({"account_id": a, "specialist_id": organ, "since": created})
+        rows["cycle"].append(
+            {
+                "id": a,
+                "account_id": a,
+                "kind": "creation",
+                "occurred_on": created,
+                "summary": "создан",
+                "created_at": now,
+            }
+        )
+        notice_due = cal.add_working_days(created, 3)
+        link_due = cal.add_working_days(created, 5)
+        notice_done = notice_due - timedelta(days=1) if rng.random() < 0.6 else None
+        if notice_done and notice_done > AS_OF:
+            notice_done = None
+        entry_due = cal.add_working_days(notice_done, 5) if notice_done else None
+        entry_done = entry_due if entry_due and entry_due <= AS_OF and rng.random() < 0.7 else None
+        pub_due = publication_deadline(cal, entered_on=entry_done).due if entry_done else None
+        link_done = link_due if link_due <= AS_OF and rng.random() < 0.5 else None
+        for clause, due, done in (
+            ("3.1", notice_due, notice_done),
+            ("1.4", link_due, link_done),
+            ("3.4", entry_due, entry_done),
+            ("3.5", pub_due, None),
+        ):
+            step_id += 1
+            rows["step"].append(
+                {
+                    "id": step_id,
+                    "cycle_id": a,
+                    "account_id": a,
+                    "clause": clause,
+                    "counted_from": created if due else None,
+                    "due": due,
+                    "provisional": False,
+                    "explanation": "счёт по ГК РФ ст. 191",
+                    "calendar_version": cal.version,
+                    "done_on": done,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    tables = {
+        "organ": Organ,
+        "specialist": Specialist,
+        "account": Account,
+        "link": AccountSpecialist,
+        "cycle": Cycle,
+        "step": Step,
+    }
+    with app.engine.begin() as conn:
+        for name, model in tables.items():
+            table = model.__table__  # type: ignore[attr-defined]
+            batch = rows[name]
+            for i in range(0, len(batch), 5000):
+                conn.execute(sa.insert(table), batch[i : i + 5000])
+
+
+def timed(fn):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    accounts = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    home = Path(tempfile.mkdtemp(prefix="srok-bench-"))
+    os.environ["SROK_HOME"] = str(home)
+    app = Srok(dataclasses.replace(Settings.from_env(), today_override=AS_OF))
+    app.init()
+    _, gen = timed(lambda: generate(app, accounts))
+    print(f"generated {accounts} accounts ({accounts * 4} steps) on SQLite in {gen:.1f} s")
+
+    def plan(dry: bool):  # type: ignore[no-untyped-def]
+        with app.transaction() as session:
+            return plan_reminders(
+                session=session,
+                calendar=app.calendar,
+                as_of=AS_OF,
+                it_mailbox="it@example.invalid",
+                dry_run=dry,
+            )
+
+    _, dry_s = timed(lambda: plan(True))
+    real, real_s = timed(lambda: plan(False))
+    again, again_s = timed(lambda: plan(False))
+    print(f"open steps judged: {real.open_steps}, reminders due: {real.due} {real.by_kind}")
+    print(f"sweep, evaluate only (dry run):          {dry_s:6.2f} s")
+    print(f"sweep, evaluate and queue:               {real_s:6.2f} s  (floor: < 10 s)")
+    print(f"second sweep the same day (queues {again.queued}):  {again_s:6.2f} s")
+
+    from flows.deadline_sweep import deadline_sweep
+
+    deadline_sweep(as_of=AS_OF, dry_run=True)  # first flow of a process starts the server
+    _, flow_s = timed(lambda: deadline_sweep(as_of=AS_OF, dry_run=True))
+    print(
+        f"the same dry run as a Prefect flow:      {flow_s:6.2f} s  "
+        f"(Prefect overhead {flow_s - dry_s:+.2f} s, with its report task)"
+    )
+    deliver_bench(app)
+
+
+def deliver_bench(app: Srok, count: int = 500) -> None:
+    """Deliver `count` queued reminders to a local aiosmtpd server; report messages per second."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from notifications.smtp import SmtpConfig, SmtpNotifier
+    from services.delivery import deliver
+
+    class Sink:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            Sink.received += 1
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with app.engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"UPDATE reminder SET state = 'failed' WHERE id NOT IN "
+                f"(SELECT id FROM reminder ORDER BY id LIMIT {count})"
+            )
+        notifier = SmtpNotifier(SmtpConfig(host="127.0.0.1", port=port, security="none"))
+        report, seconds = timed(
+            lambda: deliver(engine=app.engine, notifier=notifier, sender="srok@example.invalid")
+        )
+    finally:
+        controller.stop()
+    print(
+        f"delivery to local SMTP: {len(report.sent)} messages in {seconds:.2f} s = "
+        f"{len(report.sent) / seconds:.0f} messages/s (claim, render, send, record each)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""`srok demo`: the demo city, its deadlines, and three days of sweeps through Prefect."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import date, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.app import guard, srok
+from domain.errors import RuleViolation
+
+
+def demo(
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete the SQLite database in SROK_HOME first.")
+    ] = False,
+    sweep_days: Annotated[
+        int, typer.Option("--sweep-days", help="Working days to sweep through Prefect (0: none).")
+    ] = 3,
+) -> None:
+    """Build the demo city (invented people and contacts), print its deadlines, sweep a few days."""
+    from cli.tables import print_status
+    from services.app import Srok
+    from services.demo import DEMO_DAY, build_demo
+    from services.status import step_views
+
+    with guard(False):
+        application = srok()
+        url = application.settings.database_url
+        if not url.startswith("sqlite:///"):
+            raise RuleViolation("SROK_DATABASE_URL", "демо работает только на встроенной SQLite")
+        if reset:
+            _reset(application.settings.home, url.removeprefix("sqlite:///"))
+        application = Srok(dataclasses.replace(application.settings, today_override=DEMO_DAY))
+        application.init()
+        log = build_demo(application)
+        with application.transaction() as session:
+            views = step_views(session=session, calendar=application.calendar, as_of=DEMO_DAY)
+        print_status(views, as_of=DEMO_DAY)
+        for line in log.lines:
+            print(line)
+        days: list[date] = []
+        day = DEMO_DAY
+        while len(days) < sweep_days:
+            if application.calendar.is_working(day):
+                days.append(day)
+            day += timedelta(days=1)
+        if days:
+            _sweep(days, application.settings.home / "outbox")
+        print(f"\nБаза демо-города: {url.removeprefix('sqlite:///')}")
+        print("Prefect UI с расписанием проверок: make serve, затем http://127.0.0.1:4200")
+
+
+def _reset(home: Path, db_path: str) -> None:
+    import shutil
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+    shutil.rmtree(home / "outbox", ignore_errors=True)
+
+
+def _sweep(days: list[date], outbox: Path) -> None:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect import tags
+
+    from flows.deadline_sweep import deadline_sweep
+
+    print(f"\nПроверка сроков через Prefect (поток deadline-sweep) на {len(days)} рабочих дня:")
+    with tags("srok", "demo"):
+        for day in days:
+            result = deadline_sweep(as_of=day)
+            print(
+                f"  {day.isoformat()}: по графику {result['due']}, отправлено "
+                f"{len(result['sent'])} ({', '.join(f'{k}: {n}' for k, n in sorted(result['by_kind'].items()))})"
+            )
+    files = sorted(outbox.glob("*.eml"))
+    print(f"\nПисьма в {outbox} ({len(files)}), например:")
+    for path in files[:8]:
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        print(f"  {path.name}: {mail['Subject']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
