@@ -13,6 +13,7 @@ import typer
 
 from cli.app import guard, srok
 from domain.errors import RuleViolation
+from flows.local import quiet_local_prefect
 
 
 def demo(
@@ -65,7 +66,7 @@ def _reset(home: Path, db_path: str) -> None:
 
 
 def _sweep(days: list[date], outbox: Path) -> None:
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_local_prefect()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from prefect import tags
 

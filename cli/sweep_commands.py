@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 import typer
 
 from cli.app import JsonFlag, guard, srok
 from cli.output import emit, parse_date
+from flows.local import quiet_local_prefect
 
 outbox_app = typer.Typer(help="Напоминания: очередь и доставка.", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def sweep(
         day = parse_date("--as-of", as_of) if as_of else application.today()
         with application.transaction():
             pass  # an uninitialised database fails here, before Prefect starts
-        os.environ.setdefault("DO_NOT_TRACK", "1")
+        quiet_local_prefect()
         from prefect import tags
 
         from flows.deadline_sweep import deadline_sweep
@@ -80,7 +80,7 @@ def outbox_list(
 
 @outbox_app.command("retry")
 def outbox_retry(as_json: JsonFlag = False) -> None:
-    """Queue failed and unknown reminders again and deliver the queue now."""
+    """Queue failed and unknown reminders again, then deliver everything queued now."""
     from services.delivery import requeue_failed
     from services.sweep import deliver_queued
 

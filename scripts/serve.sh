@@ -9,6 +9,7 @@ export SROK_CHECKOUT="$PWD"
 export SROK_HOME="${SROK_HOME:-$PWD/var}"
 export PREFECT_API_URL="http://127.0.0.1:${PORT}/api"
 export DO_NOT_TRACK=1
+export PREFECT_SERVER_ANALYTICS_ENABLED="${PREFECT_SERVER_ANALYTICS_ENABLED:-false}"
 # Prefect's own database and settings live with srok's data, not in ~/.prefect.
 export PREFECT_HOME="${PREFECT_HOME:-$SROK_HOME/prefect}"
 

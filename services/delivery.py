@@ -20,7 +20,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from domain.errors import RuleViolation
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from domain.reminders import ReminderKind
@@ -269,6 +268,4 @@ def requeue_failed(session: Session) -> int:
     for r in rows:
         r.state = "queued"
         session.add(r)
-    if not rows:
-        raise RuleViolation("outbox", "нет напоминаний в состоянии failed или unknown")
     return len(rows)

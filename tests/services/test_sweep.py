@@ -18,8 +18,9 @@ DAY = date(2026, 12, 1)
 
 
 def _demo(tmp_path: Path) -> Srok:
-    app = Srok(dataclasses.replace(Settings.from_env({"SROK_HOME": str(tmp_path)}),
-                                   today_override=DAY))
+    app = Srok(
+        dataclasses.replace(Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=DAY)
+    )
     app.init()
     build_demo(app)
     return app
@@ -36,7 +37,10 @@ def test_the_open_steps_table_counts_what_status_shows(tmp_path: Path) -> None:
     total = table[-1]
     assert total["орган"] == "всего"
     assert (total["просрочен"], total["в работе"], total["ожидает предыдущего шага"]) == (
-        expected["overdue"], expected["pending"], expected["waiting"])
+        expected["overdue"],
+        expected["pending"],
+        expected["waiting"],
+    )
     per_organ = Counter(v.organ for v in views if v.state == "overdue")
     assert {r["орган"]: r["просрочен"] for r in table[:-1] if r["просрочен"]} == dict(per_organ)
     overdue = [r["просрочен"] for r in table[:-1]]
@@ -52,8 +56,13 @@ def test_the_table_lists_at_most_the_worst_organs_and_a_total(tmp_path: Path) ->
 
 
 def test_the_summary_names_reminders_by_id_only() -> None:
-    summary = summarise(PlanReport(as_of=DAY, open_steps=5, due=2, queued=2,
-                                   by_kind={"escalation": 1, "heads_up": 1}), None, dry_run=True)
+    summary = summarise(
+        PlanReport(
+            as_of=DAY, open_steps=5, due=2, queued=2, by_kind={"escalation": 1, "heads_up": 1}
+        ),
+        None,
+        dry_run=True,
+    )
 
     text = summary_markdown(summary)
 
