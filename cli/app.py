@@ -127,6 +127,7 @@ def main() -> None:
         calendar_commands,
         demo_command,
         event_commands,
+        publish_commands,
         registry_commands,
         sweep_commands,
     )
@@ -136,4 +137,5 @@ def main() -> None:
     sweep_commands.register(app)
     registry_commands.register(app)
     event_commands.register(app)
+    publish_commands.register(app)
     app()

@@ -56,6 +56,7 @@ class Organ(SQLModel, table=True):
     email: str | None = None
     phone: str | None = None
     head_email: str | None = None  # the head's mailbox, copied on escalations
+    site_page: str | None = None  # the organ's page on the city site (п. 1.4)
     created_at: datetime = _instant()
 
 
@@ -250,3 +251,19 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = None
     queued_at: datetime = _instant()
+
+
+class LinkCheck(SQLModel, table=True):
+    """One look at an organ's page on the city site for a link to one account (п. 1.4)."""
+
+    __tablename__ = "link_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    step_id: int | None = Field(default=None, foreign_key="step.id", index=True)
+    page: str
+    checked_at: datetime = _instant()
+    http_status: int | None = None
+    found: bool = False
+    link: str | None = None  # the href that matched
+    detail: str  # why not found, or where it was found, in Russian

@@ -18,7 +18,7 @@ from services.calendar_source import build_calendar
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 @dataclass

@@ -1,0 +1,106 @@
+"""index.html: the public registry as a self-contained page (no JavaScript; phone and print)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from typing import Any
+
+from domain.dates import ru
+
+STYLE = """
+:root { color-scheme: light; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; background: #fff; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .5rem; }
+p { margin: .25rem 0 .75rem; }
+a { color: #0b57d0; overflow-wrap: break-word; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+caption { text-align: left; font-weight: 600; padding: .5rem 0; }
+th, td { border: 1px solid #c7c7c7; padding: .5rem; text-align: left; vertical-align: top; }
+th { background: #f1f3f4; }
+.files li { margin: .25rem 0; }
+@media (max-width: 40rem) {
+  table, caption, thead, tbody, tr, th, td { display: block; }
+  a { overflow-wrap: anywhere; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border: 1px solid #c7c7c7; margin: 0 0 .75rem; }
+  td { border: none; border-bottom: 1px solid #eee; }
+  td::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+@media print {
+  body { max-width: none; font-size: 11pt; }
+  a { color: #000; text-decoration: none; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 9pt; }
+  tr { break-inside: avoid; }
+  .files { display: none; }
+}
+"""
+
+COLUMNS = (
+    "Орган",
+    "Социальная сеть",
+    "Действующий адрес",
+    "Дата создания",
+    "Прежние адреса и даты изменения",
+)
+
+
+def _previous(previous: Sequence[dict[str, str]]) -> str:
+    if not previous:
+        return "—"
+    items = "".join(
+        f"<li>{escape(p['url'])} — до {ru(date.fromisoformat(p['changed_on']))}</li>"
+        for p in previous
+    )
+    return f"<ul>{items}</ul>"
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    *,
+    quarter_words: str,
+    published_on: date,
+    files: Sequence[str],
+) -> bytes:
+    """Return the page as UTF-8 bytes; the same rows give the same bytes."""
+    body = []
+    for row in rows:
+        url = escape(str(row["url"]))
+        cells = (
+            escape(str(row["organ"])),
+            escape(str(row["network"])),
+            f'<a href="{url}" rel="noopener">{url}</a>',
+            ru(date.fromisoformat(str(row["created_on"]))),
+            _previous(row["previous"]),
+        )
+        body.append(
+            "<tr>"
+            + "".join(f'<td data-label="{COLUMNS[i]}">{cell}</td>' for i, cell in enumerate(cells))
+            + "</tr>"
+        )
+    table = (
+        "<table><caption>Аккаунты в социальных сетях: " + f"{len(rows)}" + "</caption>"
+        "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in COLUMNS) + "</tr></thead>"
+        "<tbody>" + "\n".join(body) + "</tbody></table>"
+        if rows
+        else "<p>Сведений в Реестре пока нет.</p>"
+    )
+    links = "".join(f'<li><a href="{escape(name)}">{escape(name)}</a></li>' for name in files)
+    page = (
+        '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Реестр аккаунтов Администрации города Новоалтайска в социальных сетях</title>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        "<h1>Реестр аккаунтов Администрации города Новоалтайска и её органов "
+        "в социальных сетях</h1>\n"
+        f"<p>Сведения за {escape(quarter_words)}, размещены {ru(published_on)} в соответствии "
+        "с п. 3.5 Порядка создания и ведения аккаунтов (постановление Администрации города "
+        "Новоалтайска от 27.03.2023 № 608).</p>\n"
+        f"{table}\n"
+        '<section class="files"><h2>Открытые данные</h2><ul>'
+        f"{links}</ul></section>\n"
+        "</main>\n</body>\n</html>\n"
+    )
+    return page.encode("utf-8")

@@ -1,0 +1,137 @@
+"""The open-data set in the form of the Russian methodical recommendations, version 3.0.
+
+Three files, UTF-8, comma-separated, with a header row:
+- meta.csv: the passport, ``property,value`` rows (standardversion, identifier,
+  title, description, creator, created, modified, subject, format, provenance,
+  valid, publisher*), then one row naming the data file and one the structure;
+- structure-YYYYMMDD.csv: ``field name,english description,russian description,format``;
+- data-YYYYMMDD-structure-YYYYMMDD.csv: the rows.
+The publisher is the IT department as an office, never a person.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.dates import ru
+
+STANDARD = "http://opendata.gosmonitor.ru/standard/3.0"
+STRUCTURE_VERSION = "20261201"  # the day this structure was defined; bump when fields change
+
+FIELDS = (
+    ("num", "Sequence number", "Номер по порядку", "integer"),
+    (
+        "organ",
+        "Body of the Administration that created the account",
+        "Наименование органа, создавшего аккаунт",
+        "string",
+    ),
+    ("network", "Social network", "Социальная сеть", "string"),
+    ("url", "Current address of the account", "Действующий адрес аккаунта", "string"),
+    (
+        "created",
+        "Date the account was created (YYYY-MM-DD)",
+        "Дата создания аккаунта (ГГГГ-ММ-ДД)",
+        "date",
+    ),
+    (
+        "previous",
+        "Previous addresses with the dates they were changed",
+        "Предыдущие адреса аккаунта и даты их изменения",
+        "string",
+    ),
+    (
+        "entered",
+        "Date entered into the Registry (YYYY-MM-DD)",
+        "Дата внесения сведений в Реестр (ГГГГ-ММ-ДД)",
+        "date",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Passport:
+    """What meta.csv says about the set."""
+
+    identifier: str
+    creator: str
+    publisher: str
+    publisher_phone: str
+    publisher_mbox: str
+    created: date  # the first publication
+    modified: date  # this publication
+    valid: date  # the next deadline under п. 3.5
+    quarter_words: str
+
+
+def _csv(rows: Sequence[Sequence[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def previous_words(previous: Sequence[dict[str, str]]) -> str:
+    return "; ".join(f"{p['url']} (до {ru(date.fromisoformat(p['changed_on']))})" for p in previous)
+
+
+def file_names(on: date) -> tuple[str, str]:
+    day = on.strftime("%Y%m%d")
+    return f"data-{day}-structure-{STRUCTURE_VERSION}.csv", f"structure-{STRUCTURE_VERSION}.csv"
+
+
+def render(rows: Sequence[dict[str, Any]], passport: Passport) -> dict[str, bytes]:
+    """Return the three files by name."""
+    data_name, structure_name = file_names(passport.modified)
+    data: list[list[Any]] = [[f[0] for f in FIELDS]]
+    for n, row in enumerate(rows, start=1):
+        data.append(
+            [
+                n,
+                row["organ"],
+                row["network"],
+                row["url"],
+                row["created_on"],
+                previous_words(row["previous"]),
+                row["entered_on"],
+            ]
+        )
+    meta = [
+        ["property", "value"],
+        ["standardversion", STANDARD],
+        ["identifier", passport.identifier],
+        [
+            "title",
+            "Реестр аккаунтов Администрации города Новоалтайска и её органов в социальных сетях",
+        ],
+        [
+            "description",
+            "Открытые сведения Реестра (п. 3.3, 3.5 Порядка, утверждённого "
+            "постановлением Администрации города Новоалтайска от 27.03.2023 № 608): "
+            "органы, действующие и прежние адреса аккаунтов, даты их создания и "
+            f"изменения (за {passport.quarter_words}). Сведения об ответственных "
+            "специалистах не публикуются.",
+        ],
+        ["creator", passport.creator],
+        ["created", passport.created.strftime("%Y%m%d")],
+        ["modified", passport.modified.strftime("%Y%m%d")],
+        ["subject", "социальные сети, аккаунты, органы местного самоуправления, Новоалтайск"],
+        ["format", "csv"],
+        ["provenance", f"Ежеквартальное обновление: {passport.quarter_words}"],
+        ["valid", passport.valid.strftime("%Y%m%d")],
+        ["publishername", passport.publisher],
+        ["publisherphone", passport.publisher_phone],
+        ["publishermbox", passport.publisher_mbox],
+        [data_name.removesuffix(".csv"), data_name],
+        [structure_name.removesuffix(".csv"), structure_name],
+    ]
+    structure = [
+        ["field name", "english description", "russian description", "format"],
+        *[list(f) for f in FIELDS],
+    ]
+    return {"meta.csv": _csv(meta), structure_name: _csv(structure), data_name: _csv(data)}

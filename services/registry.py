@@ -1,0 +1,156 @@
+"""The Registry of accounts (Реестр, п. 3.3): the internal one, and its public part (п. 3.5).
+
+The public part is what the IT department has entered (п. 3.4) by a date: for
+each account, the state as of its latest cycle whose registry entry was made
+by then. Specialists (п. 3.3 абзац 5) are never read by the public functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from domain.networks import NETWORKS
+from models.tables import Account, AccountAddress, Cycle, Organ, Specialist, Step
+from services.reminders import current_specialists
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    """A previous address and the day it stopped being current."""
+
+    url: str
+    valid_from: str
+    changed_on: str
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """One account as residents read it: п. 3.3 абзацы 2-4, nothing of абзац 5."""
+
+    account_id: int
+    organ: str
+    network: str
+    url: str
+    created_on: str
+    entered_on: str  # when the state shown was entered into the Registry
+    previous: tuple[AddressChange, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["previous"] = [asdict(p) for p in self.previous]
+        return data
+
+
+def public_registry(session: Session, *, on: date) -> list[PublicEntry]:
+    """Return the public registry as it stands on ``on``, sorted by organ, network, address."""
+    entered = session.execute(
+        select(col(Step.account_id), col(Step.done_on), col(Cycle.occurred_on))
+        .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
+        .where(Step.clause == "3.4", col(Step.done_on).is_not(None), col(Step.done_on) <= on)
+    ).all()
+    latest: dict[int, tuple[date, date]] = {}
+    for account_id, done_on, occurred_on in entered:
+        assert done_on is not None
+        if account_id not in latest or occurred_on > latest[account_id][0]:
+            latest[account_id] = (occurred_on, done_on)
+    if not latest:
+        return []
+    accounts = session.exec(
+        select(Account, Organ)
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(col(Account.id).in_(list(latest)), col(Account.active))
+    ).all()
+    addresses: dict[int, list[AccountAddress]] = {}
+    for a in session.exec(
+        select(AccountAddress).where(col(AccountAddress.account_id).in_(list(latest)))
+    ):
+        addresses.setdefault(a.account_id, []).append(a)
+    entries = []
+    for account, organ in accounts:
+        assert account.id is not None
+        as_of, entered_on = latest[account.id]
+        known = sorted(
+            (a for a in addresses.get(account.id, []) if a.valid_from <= as_of),
+            key=lambda a: (a.valid_from, a.id or 0),
+        )
+        current = known[-1]
+        previous = tuple(
+            AddressChange(a.url, a.valid_from.isoformat(), known[i + 1].valid_from.isoformat())
+            for i, a in enumerate(known[:-1])
+        )
+        entries.append(
+            PublicEntry(
+                account_id=account.id,
+                organ=organ.name,
+                network=NETWORKS[account.network].russian,
+                url=current.url,
+                created_on=account.created_on.isoformat(),
+                entered_on=entered_on.isoformat(),
+                previous=previous,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.organ, e.network, e.url, e.account_id))
+
+
+def internal_registry(session: Session) -> list[dict[str, Any]]:
+    """Return the whole Registry for the IT department, specialists' contacts included."""
+    accounts = session.exec(
+        select(Account, Organ)
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .order_by(col(Organ.name), col(Account.network), col(Account.id))
+    ).all()
+    ids = [a.id for a, _ in accounts if a.id is not None]
+    people_by_account = current_specialists(session, ids)
+    people = {s.id: s for s in session.exec(select(Specialist))}
+    history: dict[int, list[AccountAddress]] = {}
+    for a in session.exec(
+        select(AccountAddress).order_by(col(AccountAddress.valid_from), col(AccountAddress.id))
+    ):
+        history.setdefault(a.account_id, []).append(a)
+    entered = {
+        account_id: done_on
+        for account_id, done_on in session.execute(
+            select(col(Step.account_id), col(Step.done_on))
+            .where(Step.clause == "3.4", col(Step.done_on).is_not(None))
+            .order_by(col(Step.done_on))
+        )
+    }
+    out = []
+    for account, organ in accounts:
+        assert account.id is not None
+        last_entry = entered.get(account.id)
+        out.append(
+            {
+                "account_id": account.id,
+                "organ": organ.name,
+                "network": NETWORKS[account.network].russian,
+                "url": account.url,
+                "active": account.active,
+                "created_on": account.created_on.isoformat(),
+                "addresses": [
+                    {
+                        "url": a.url,
+                        "from": a.valid_from.isoformat(),
+                        "until": a.valid_until.isoformat() if a.valid_until else None,
+                    }
+                    for a in history.get(account.id, [])
+                ],
+                "entered_on": last_entry.isoformat() if last_entry else None,
+                "specialists": [
+                    {
+                        "id": sid,
+                        "full_name": people[sid].full_name,
+                        "position": people[sid].position,
+                        "phone": people[sid].phone,
+                        "email": people[sid].email,
+                    }
+                    for sid in people_by_account.get(account.id, [])
+                    if sid in people
+                ],
+            }
+        )
+    return out

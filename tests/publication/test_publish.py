@@ -1,0 +1,286 @@
+"""The public registry: what it shows, that it is deterministic and atomic, never personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, select
+
+from domain.calendar import WorkingCalendar
+from domain.deadlines import DateRule
+from domain.errors import RuleViolation
+from models.db import make_engine, migrate
+from models.tables import Step
+from services.accounts import add_organ, add_specialist, change_account
+from services.events import record_notice, record_registry_entry
+from services.publish import finish, publish
+from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
+
+ON = date(2026, 11, 30)
+
+
+def _entered(
+    session: Session, calendar: WorkingCalendar, account_id: int, notice: date, entry: date
+) -> None:
+    record_notice(
+        session=session,
+        calendar=calendar,
+        account_id=account_id,
+        on=notice,
+        received_on=None,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    record_registry_entry(
+        session=session,
+        calendar=calendar,
+        account_id=account_id,
+        on=entry,
+        rule=DateRule.ART_193,
+        actor=ACTOR,
+        today=TODAY,
+    )
+
+
+def _city(session: Session, calendar: WorkingCalendar) -> None:
+    o = organ(session)
+    s = specialist(session, o.id or 0, 7)
+    a = account(
+        session, calendar, o.id or 0, created_on=date(2026, 10, 1), specialist_ids=[s.id or 0]
+    )
+    _entered(session, calendar, a.id or 0, date(2026, 10, 2), date(2026, 10, 5))
+    change_account(
+        session=session,
+        calendar=calendar,
+        account_id=a.id or 0,
+        changed_on=date(2026, 11, 2),
+        url="https://vk.com/kultura_renamed",
+        specialist_ids=None,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    _entered(session, calendar, a.id or 0, date(2026, 11, 3), date(2026, 11, 5))
+    b = account(
+        session,
+        calendar,
+        o.id or 0,
+        network="ok",
+        url="https://ok.ru/kultura",
+        created_on=date(2026, 11, 20),
+    )  # notified but not entered: not public yet
+    record_notice(
+        session=session,
+        calendar=calendar,
+        account_id=b.id or 0,
+        on=date(2026, 11, 23),
+        received_on=None,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+
+
+def _publish(session: Session, calendar: WorkingCalendar, out: Path, on: date = ON):  # type: ignore[no-untyped-def]
+    result = publish(
+        session=session,
+        calendar=calendar,
+        quarter_text="2026Q4",
+        on=on,
+        out=out,
+        rule=DateRule.ART_193,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    finish(out, result)
+    return result
+
+
+def test_the_public_registry_shows_entered_accounts_with_their_history(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+
+    result = _publish(session, calendar, tmp_path)
+
+    data = json.loads((tmp_path / "current" / "registry.json").read_text(encoding="utf-8"))
+    assert data["quarter"] == "2026Q4" and len(data["rows"]) == 1
+    row = data["rows"][0]
+    assert row["url"] == "https://vk.com/kultura_renamed"
+    assert row["previous"] == [
+        {
+            "url": "https://vk.com/kultura_test",
+            "valid_from": "2026-10-01",
+            "changed_on": "2026-11-02",
+        }
+    ]
+    assert result.closed_steps == 2 and result.recorded
+    page = (tmp_path / "current" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in page and "<script" not in page
+    assert '<a href="https://vk.com/kultura_renamed"' in page
+    assert "https://vk.com/kultura_test — до 02.11.2026" in page
+    assert "IV квартал 2026 г." in page and "30.11.2026" in page
+    assert 'scope="col"' in page and "<caption>" in page
+
+
+def test_the_open_data_set_follows_the_recommendations(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+
+    _publish(session, calendar, tmp_path)
+
+    folder = tmp_path / "current"
+    meta = dict(csv.reader(io.StringIO((folder / "meta.csv").read_text(encoding="utf-8"))))
+    assert meta["property"] == "value"
+    assert meta["standardversion"] == "http://opendata.gosmonitor.ru/standard/3.0"
+    assert meta["modified"] == "20261130" and meta["format"] == "csv"
+    assert meta["valid"] == "20270426"  # the next п. 3.5 deadline: 25.04.2027 is a Sunday
+    data_file = meta["data-20261130-structure-20261201"]
+    assert (folder / data_file).exists() and (folder / meta["structure-20261201"]).exists()
+    structure = list(
+        csv.reader(io.StringIO((folder / "structure-20261201.csv").read_text("utf-8")))
+    )
+    assert structure[0] == ["field name", "english description", "russian description", "format"]
+    rows = list(csv.DictReader(io.StringIO((folder / data_file).read_text(encoding="utf-8"))))
+    assert [f[0] for f in structure[1:]] == list(rows[0])
+    assert rows[0]["previous"] == "https://vk.com/kultura_test (до 02.11.2026)"
+
+
+def test_the_same_registry_gives_byte_identical_files(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+    first = _publish(session, calendar, tmp_path / "a")
+    again = _publish(session, calendar, tmp_path / "b")  # the same quarter and day: a repeat
+
+    for name in first.files:
+        assert (tmp_path / "a" / "current" / name).read_bytes() == (
+            tmp_path / "b" / "current" / name
+        ).read_bytes(), name
+    assert not again.recorded and again.closed_steps == 0
+
+
+def test_a_second_publication_keeps_the_first_and_moves_current(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+    out = tmp_path / "public"
+    first = publish(
+        session=session,
+        calendar=calendar,
+        quarter_text="2026Q3",
+        on=date(2026, 10, 20),
+        out=out,
+        rule=DateRule.ART_193,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    finish(out, first)
+    second = _publish(session, calendar, out)
+
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2026Q3-20261020",
+        "2026Q4-20261130",
+        "current",
+    ]
+    assert (out / "current").resolve().name == "2026Q4-20261130"
+    assert second.changed == ["https://vk.com/kultura_test → https://vk.com/kultura_renamed"]
+
+
+def test_a_publication_for_the_same_quarter_on_another_day_is_refused(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+    _publish(session, calendar, tmp_path)
+
+    with pytest.raises(RuleViolation) as error:
+        _publish(session, calendar, tmp_path, on=date(2026, 12, 1))
+
+    assert error.value.clause == "3.5"
+
+
+def test_a_failed_write_records_nothing(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+
+    with pytest.raises(OSError):
+        publish(
+            session=session,
+            calendar=calendar,
+            quarter_text="2026Q4",
+            on=ON,
+            out=blocked,
+            rule=DateRule.ART_193,
+            actor=ACTOR,
+            today=TODAY,
+        )
+    session.rollback()
+
+    assert (
+        session.exec(select(Step).where(Step.clause == "3.5", Step.done_on.is_not(None))).all()
+        == []
+    )  # type: ignore[union-attr]
+
+
+PEOPLE = st.tuples(
+    st.text(
+        alphabet="АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯабвгдежзиклмнопрстуфхцчшэюя", min_size=4, max_size=12
+    ),
+    st.text(
+        alphabet="АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯабвгдежзиклмнопрстуфхцчшэюя", min_size=4, max_size=12
+    ),
+    st.from_regex(r"\+7 9\d\d \d\d\d-\d\d-\d\d", fullmatch=True),
+    st.from_regex(r"[a-z]{4,10}\.[a-z]{3,8}@[a-z]{3,8}\.invalid", fullmatch=True),
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=st.lists(PEOPLE, min_size=1, max_size=3))
+def test_no_personal_data_of_specialists_is_ever_published(
+    calendar: WorkingCalendar,
+    tmp_path_factory: pytest.TempPathFactory,
+    people: list[tuple[str, str, str, str]],
+) -> None:
+    home = tmp_path_factory.mktemp("pd")
+    engine = make_engine(f"sqlite:///{home / 'srok.db'}")
+    migrate(engine)
+    with Session(engine) as session:
+        o = add_organ(session=session, name="Комитет", actor=ACTOR, today=TODAY)
+        ids = [
+            add_specialist(
+                session=session,
+                organ_id=o.id or 0,
+                name=f"{last} {first}",
+                position="специалист",
+                phone=phone,
+                email=email,
+                actor=ACTOR,
+                today=TODAY,
+            ).id
+            or 0
+            for last, first, phone, email in people
+        ]
+        a = account(session, calendar, o.id or 0, created_on=date(2026, 10, 1), specialist_ids=ids)
+        _entered(session, calendar, a.id or 0, date(2026, 10, 2), date(2026, 10, 5))
+        session.commit()
+        result = _publish(session, calendar, home / "public")
+    engine.dispose()
+
+    published = b"".join((home / "public" / "current" / name).read_bytes() for name in result.files)
+    for last, first, phone, email in people:
+        for secret in (last, first, phone, email, phone.replace(" ", "")):
+            assert secret.encode() not in published, secret
