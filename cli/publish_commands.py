@@ -49,25 +49,13 @@ def publish(
     as_json: JsonFlag = False,
 ) -> None:
     """Publish the public Registry for a quarter (п. 3.5): HTML, open data, JSON; close its steps."""
-    from services.publish import finish
-    from services.publish import publish as publish_registry
+    from services.publish import run_publish
 
     with guard(as_json):
         application = srok()
         day = parse_date("--on", on) if on else application.today()
         folder = out or application.settings.home / "public"
-        with application.transaction() as session:
-            result = publish_registry(
-                session=session,
-                calendar=application.calendar,
-                quarter_text=quarter,
-                on=day,
-                out=folder,
-                rule=application.settings.publication_rule,
-                actor=actor(),
-                today=application.today(),
-            )
-        finish(folder, result)
+        result = run_publish(application, quarter_text=quarter, on=day, out=folder, actor=actor())
         emit(
             result.as_dict(),
             as_json=as_json,
@@ -78,8 +66,58 @@ def publish(
         )
 
 
+def organ_set_site(
+    organ_id: Annotated[int, typer.Argument(metavar="ID", help="The organ's id.")],
+    page: Annotated[str, typer.Option("--page", help="The organ's page on the city site.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Set the organ's page on the city site, where links to its accounts must be (п. 1.4)."""
+    from services.links import set_site_page
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            organ = set_site_page(
+                session=session,
+                organ_id=organ_id,
+                page=page,
+                actor=actor(),
+                today=application.today(),
+            )
+        emit(
+            {"id": organ.id, "page": organ.site_page},
+            as_json=as_json,
+            human=f"страница органа {organ.id}: {organ.site_page}",
+        )
+
+
+def links_check(
+    organ: Annotated[int | None, typer.Option("--organ", help="Only this organ.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Look on the city site for links to accounts whose п. 1.4 step is open; close those found."""
+    from services.links import run_link_check
+
+    with guard(as_json):
+        report = run_link_check(srok(), actor=actor(), organ_id=organ)
+        lines = [f"проверка ссылок {report.checked_on}: закрыто шагов п. 1.4 — {report.closed}"]
+        for o in report.organs:
+            lines.append(
+                f"  {o.organ}: найдено {len(o.found)}, нет ссылки {len(o.missing)}"
+                + (f" ({o.problem})" if o.problem else "")
+            )
+        emit(report.as_dict(), as_json=as_json, human="\n".join(lines))
+
+
+links_app = typer.Typer(help="Ссылки на аккаунты на сайте города (п. 1.4).", no_args_is_help=True)
+links_app.command("check")(links_check)
+
+
 def register(app: typer.Typer) -> None:
     from cli.event_commands import registry_app
+    from cli.registry_commands import organ_app
 
     registry_app.command("show")(registry_show)
+    organ_app.command("set-site")(organ_set_site)
     app.command("publish")(publish)
+    app.add_typer(links_app, name="links")

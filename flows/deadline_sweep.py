@@ -8,17 +8,17 @@ run still processes the day it was meant for.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from domain.errors import RuleViolation
+from flows.runs import scheduled_day
 from services.app import Srok
 from services.delivery import DeliveryReport
 from services.reminders import PlanReport
-from services.settings import CITY_ZONE
 from services.sweep import (
     deliver_queued,
     open_steps_by_organ,
@@ -30,16 +30,6 @@ from services.sweep import (
 
 class RemindersNotDelivered(RuntimeError):
     """Some reminders are not delivered after their retries: the run is marked failed."""
-
-
-def scheduled_day() -> date:
-    """Return the day this run is for: its scheduled start in the city, else today there."""
-    from prefect.runtime import flow_run
-
-    start = flow_run.scheduled_start_time
-    if isinstance(start, datetime):
-        return start.astimezone(CITY_ZONE).date()
-    return datetime.now(CITY_ZONE).date()
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:

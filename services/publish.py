@@ -25,6 +25,7 @@ from domain.quarter import Quarter
 from models.tables import Publication
 from publication import html, opendata
 from publication.site import current_rows, point_current, write_publication
+from services.app import Srok
 from services.events import record_publication
 from services.registry import public_registry
 
@@ -145,3 +146,23 @@ def publish(
 def finish(out: Path, result: PublishResult) -> None:
     """After the commit: make the new folder the one the site serves."""
     point_current(out, Path(result.folder).name)
+
+
+def run_publish(
+    app: Srok, *, quarter_text: str, on: date, out: Path | None, actor: str
+) -> PublishResult:
+    """Publish in one transaction, then move `current`: what `srok publish` and the flow run."""
+    folder = out or app.settings.home / "public"
+    with app.transaction() as session:
+        result = publish(
+            session=session,
+            calendar=app.calendar,
+            quarter_text=quarter_text,
+            on=on,
+            out=folder,
+            rule=app.settings.publication_rule,
+            actor=actor,
+            today=app.today(),
+        )
+    finish(folder, result)
+    return result

@@ -41,12 +41,12 @@ def _prefect(env: dict[str, str], *args: str, timeout: int = 120) -> str:
     return done.stdout
 
 
-def _deployment() -> Any:
+def _deployment(name: str = "deadline-sweep/daily") -> Any:
     from prefect.client.orchestration import get_client
 
     async def read() -> Any:
         async with get_client() as client:
-            return await client.read_deployment_by_name("deadline-sweep/daily")
+            return await client.read_deployment_by_name(name)
 
     return asyncio.run(read())
 
@@ -57,6 +57,25 @@ def deployed(tmp_path: Path) -> dict[str, str]:
     _prefect(env, "work-pool", "create", "srok", "--type", "process", "--overwrite")
     _prefect(env, "--no-prompt", "deploy", "--all")
     return env
+
+
+SCHEDULES = {
+    "deadline-sweep/daily": "0 9 * * *",
+    "publish-registry/quarterly": "0 10 20 1,4,7,10 *",
+    "check-site-links/daily": "0 8 * * *",
+}
+
+
+@pytest.mark.parametrize(("name", "cron"), sorted(SCHEDULES.items()))
+def test_every_flow_deploys_on_its_schedule_in_the_city_zone(
+    deployed: dict[str, str], name: str, cron: str
+) -> None:
+    deployment = _deployment(name)
+
+    ((schedule),) = deployment.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (cron, "Asia/Barnaul")
+    assert deployment.work_pool_name == "srok"
+    assert deployment.global_concurrency_limit.limit == 1
 
 
 def test_the_sweep_deploys_with_its_schedule_in_the_city_zone(deployed: dict[str, str]) -> None:

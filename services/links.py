@@ -1,0 +1,169 @@
+"""Check the city site for links to accounts whose п. 1.4 step is open, and record the evidence.
+
+Each organ's page is fetched once. For every open п. 1.4 step of its accounts,
+one LinkCheck row says what was seen; a step whose link is found closes on the
+day of the check, with the page, time, HTTP status and the link as evidence. A
+page that is down leaves the steps open (the reminders go on) and says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from sqlmodel import Session, col, select
+
+from citysite.pages import Page
+from domain.errors import RuleViolation
+from domain.links import find_link
+from models.tables import Account, Cycle, LinkCheck, Organ, Step, utcnow
+from services.accounts import get_organ
+from services.app import Srok
+from services.settings import CITY_ZONE
+from services.steps import close_step, record_event
+
+
+class Fetcher(Protocol):
+    def fetch(self, url: str) -> Page: ...
+
+
+@dataclass
+class OrganResult:
+    organ_id: int
+    organ: str
+    page: str | None
+    status: int | None
+    open_steps: int
+    found: list[int] = field(default_factory=list)  # account ids whose link was found
+    missing: list[int] = field(default_factory=list)
+    problem: str | None = None
+
+
+@dataclass
+class LinkReport:
+    checked_on: str
+    organs: list[OrganResult] = field(default_factory=list)
+
+    @property
+    def closed(self) -> int:
+        return sum(len(o.found) for o in self.organs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "checked_on": self.checked_on,
+            "closed": self.closed,
+            "organs": [asdict(o) for o in self.organs],
+        }
+
+
+def set_site_page(*, session: Session, organ_id: int, page: str, actor: str, today: date) -> Organ:
+    """Set the organ's page on the city site, where its links must be (п. 1.4)."""
+    organ = get_organ(session, organ_id, field="ID")
+    if not page.startswith(("http://", "https://")):
+        raise RuleViolation("--page", f"«{page}» — не адрес http(s)", "1.4")
+    organ.site_page = page.strip()
+    session.add(organ)
+    record_event(
+        session,
+        kind="site_page_set",
+        occurred_on=today,
+        actor=actor,
+        organ_id=organ_id,
+        page=organ.site_page,
+    )
+    return organ
+
+
+def _open_link_steps(
+    session: Session, organ_id: int | None
+) -> dict[int, list[tuple[Step, Account]]]:
+    query = (
+        select(Step, Account)
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
+        .where(Step.clause == "1.4", col(Step.done_on).is_(None), col(Account.active))
+        .order_by(col(Account.id), col(Step.id))
+    )
+    if organ_id is not None:
+        query = query.where(Account.organ_id == organ_id)
+    grouped: dict[int, list[tuple[Step, Account]]] = {}
+    for step, account in session.exec(query):
+        grouped.setdefault(account.organ_id, []).append((step, account))
+    return grouped
+
+
+def check_links(
+    *,
+    session: Session,
+    fetcher: Fetcher,
+    actor: str,
+    organ_id: int | None = None,
+    now: datetime | None = None,
+) -> LinkReport:
+    """Look for each open п. 1.4 step's link on its organ's page; close the steps found."""
+    if organ_id is not None:
+        get_organ(session, organ_id)
+    moment = now or utcnow()
+    today = moment.astimezone(CITY_ZONE).date()
+    report = LinkReport(checked_on=today.isoformat())
+    for oid, steps in sorted(_open_link_steps(session, organ_id).items()):
+        organ = get_organ(session, oid)
+        result = OrganResult(
+            organ_id=oid, organ=organ.name, page=organ.site_page, status=None, open_steps=len(steps)
+        )
+        report.organs.append(result)
+        if not organ.site_page:
+            result.problem = "страница органа на сайте города не указана (srok organ set-site)"
+            result.missing = [a.id or 0 for _, a in steps]
+            continue
+        page = fetcher.fetch(organ.site_page)
+        result.status = page.status
+        result.problem = page.error
+        for step, account in steps:
+            link = find_link(account.url, page.hrefs, base=page.final_url) if page.ok else None
+            stamp = moment.astimezone(CITY_ZONE).strftime("%d.%m.%Y %H:%M")
+            if link:
+                detail = (
+                    f"ссылка найдена на {page.final_url} {stamp} (Asia/Barnaul), "
+                    f"HTTP {page.status}: {link}"
+                )
+                close_step(step, on=today, evidence=detail)
+                session.add(step)
+                result.found.append(account.id or 0)
+            else:
+                detail = page.error or f"на {page.final_url} нет ссылки на {account.url}"
+                result.missing.append(account.id or 0)
+            session.add(
+                LinkCheck(
+                    account_id=account.id or 0,
+                    step_id=step.id,
+                    page=organ.site_page,
+                    checked_at=moment,
+                    http_status=page.status,
+                    found=bool(link),
+                    link=link,
+                    detail=detail,
+                )
+            )
+    record_event(
+        session,
+        kind="links_checked",
+        occurred_on=today,
+        actor=actor,
+        closed=report.closed,
+        organs=len(report.organs),
+    )
+    return report
+
+
+def run_link_check(app: Srok, *, actor: str, organ_id: int | None = None) -> LinkReport:
+    """Check the site with a real fetcher in one transaction: what `srok links check` and the flow run."""
+    from citysite.pages import PageFetcher
+
+    fetcher = PageFetcher()
+    try:
+        with app.transaction() as session:
+            return check_links(session=session, fetcher=fetcher, actor=actor, organ_id=organ_id)
+    finally:
+        fetcher.close()
