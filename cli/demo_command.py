@@ -7,13 +7,16 @@ import os
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import guard, srok
 from domain.errors import RuleViolation
 from flows.local import quiet_local_prefect
+
+if TYPE_CHECKING:
+    from services.app import Srok
 
 
 def demo(
@@ -45,6 +48,7 @@ def demo(
         print_status(views, as_of=DEMO_DAY)
         for line in log.lines:
             print(line)
+        _check_links(application)
         days: list[date] = []
         day = DEMO_DAY
         while len(days) < sweep_days:
@@ -53,8 +57,43 @@ def demo(
             day += timedelta(days=1)
         if days:
             _sweep(days, application.settings.home / "outbox")
+        _publish(application)
         print(f"\nБаза демо-города: {url.removeprefix('sqlite:///')}")
         print("Prefect UI с расписанием проверок: make serve, затем http://127.0.0.1:4200")
+
+
+def _check_links(application: Srok) -> None:
+    from services.demo import LocalSite
+    from services.links import run_link_check, set_site_page
+
+    with LocalSite(application.settings.home / "site") as site:
+        with application.transaction() as session:
+            set_site_page(
+                session=session,
+                organ_id=3,
+                page=site.url("obrazovanie.html"),
+                actor="demo",
+                today=application.today(),
+            )
+        report = run_link_check(application, actor="demo", organ_id=3)
+    (organ,) = report.organs
+    print(
+        f"\nПроверка ссылок (п. 1.4) на копии страницы органа «{organ.organ}»: "
+        f"найдено {len(organ.found)} (аккаунты {organ.found}), нет ссылки {len(organ.missing)} "
+        f"(аккаунты {organ.missing}); копия: {application.settings.home / 'site'}"
+    )
+
+
+def _publish(application: Srok) -> None:
+    from services.publish import run_publish
+
+    result = run_publish(
+        application, quarter_text="2026Q4", on=application.today(), out=None, actor="demo"
+    )
+    print(
+        f"\nРеестр опубликован (п. 3.5): {result.rows} аккаунтов, закрыто шагов п. 3.5 — "
+        f"{result.closed_steps}. Откройте {application.settings.home / 'public' / 'current' / 'index.html'}"
+    )
 
 
 def _reset(home: Path, db_path: str) -> None:
@@ -62,7 +101,8 @@ def _reset(home: Path, db_path: str) -> None:
 
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)
-    shutil.rmtree(home / "outbox", ignore_errors=True)
+    for folder in ("outbox", "public", "site"):
+        shutil.rmtree(home / folder, ignore_errors=True)
 
 
 def _sweep(days: list[date], outbox: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from domain.errors import RuleViolation
@@ -167,3 +168,47 @@ def build_demo(app: Srok) -> DemoLog:
         log.say(f"Отказано, как и положено: {refused}")
     log.say("Записаны уведомления, внесения в Реестр, ссылки на сайте и публикация за III кв.")
     return log
+
+
+# A copy of the education committee's page on the city site: it links the VK
+# community (as m.vk.com, with a slash) but not yet the Dzen channel.
+EDUCATION_PAGE = """<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>Комитет по образованию — сайт города (копия)</title></head>
+<body><nav><ul><li><a href="/">Главная</a></li><li><a href="/obrazovanie">Комитет по образованию</a></li></ul></nav>
+<main><h1>Комитет по образованию</h1><p>Мы в социальных сетях:</p>
+<table><tr><th>Сеть</th><th>Адрес</th></tr>
+<tr><td>ВКонтакте</td><td><a href="https://m.vk.com/obrazovanie_nvl_demo/">vk.com/obrazovanie_nvl_demo</a></td></tr>
+</table></main></body></html>
+"""
+
+
+class LocalSite:
+    """Serve a folder on 127.0.0.1 for the demo's link check (the city site is not reachable)."""
+
+    def __init__(self, folder: Path) -> None:
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "obrazovanie.html").write_text(EDUCATION_PAGE, encoding="utf-8")
+        self.server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+        )
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, name: str) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/{name}"
+
+    def __enter__(self) -> LocalSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -264,3 +264,18 @@ def test_status_does_not_import_prefect_and_answers_fast(city: Srok) -> None:
     assert done.returncode == 0, done.stderr
     # Generous bound against a loaded CI machine; the benchmark reports the real figure.
     assert elapsed < 5
+
+
+def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
+    demo = Srok(tmp_path)
+
+    out = demo.run("demo", "--reset", "--sweep-days", "0").stdout
+
+    assert "Сроки по аккаунтам на 01.12.2026" in out
+    assert "найдено 1 (аккаунты [7]), нет ссылки 1 (аккаунты [8])" in out
+    assert "Реестр опубликован (п. 3.5): 7 аккаунтов" in out
+    page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
+    assert "https://vk.com/kultura_nvl_demo" in page
+    assert "Тестова" not in page
+    again = demo.run("demo", "--reset", "--sweep-days", "0").stdout
+    assert again.count("Реестр опубликован") == 1  # --reset starts over: the same result
