@@ -16,7 +16,7 @@ import hashlib
 import json
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -176,10 +176,6 @@ class WorkingCalendar:
         self._ensure(date(year, 1, 1).toordinal())
         return self._years[year]
 
-    def is_covered(self, d: date) -> bool:
-        """Tell whether ``d`` falls in a year whose transfer decree is loaded."""
-        return self.year(d.year).covered
-
     def is_working(self, d: date) -> bool:
         """Tell whether ``d`` is a working day."""
         return self.year(d.year).is_working(d)
@@ -217,7 +213,3 @@ class WorkingCalendar:
     def days_between(self, after: date, until: date) -> list[date]:
         """List the days of (``after``, ``until``], for explanations."""
         return [after + timedelta(i) for i in range(1, (until - after).days + 1)]
-
-    def covered_years(self) -> Mapping[int, YearCalendar]:
-        """Return the loaded years (covered or not), keyed by year."""
-        return dict(self._years)

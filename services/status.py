@@ -73,9 +73,10 @@ def step_views(
     views = []
     for step, cycle, account, organ in session.exec(query):
         status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
-        explanation = step.explanation or WAITING_WORDS.get(step.clause, "")
         if status.state is StepState.WAITING:
-            explanation = WAITING_WORDS.get(step.clause, explanation)
+            explanation = WAITING_WORDS.get(step.clause, "")
+        else:
+            explanation = step.explanation or ""
         assert step.id is not None and account.id is not None and organ.id is not None
         views.append(
             StepView(
