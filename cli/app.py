@@ -69,7 +69,7 @@ def guard(as_json: bool) -> Iterator[None]:
 def srok() -> Srok:
     from services.app import Srok
 
-    return Srok()
+    return Srok(actor=State.actor or None)
 
 
 @app.command("init")
@@ -124,6 +124,7 @@ def status(
 
 def main() -> None:
     from cli import (
+        audit_commands,
         calendar_commands,
         demo_command,
         event_commands,
@@ -132,6 +133,7 @@ def main() -> None:
         sweep_commands,
     )
 
+    audit_commands.register(app)
     calendar_commands.register(app)
     demo_command.register(app)
     sweep_commands.register(app)

@@ -40,7 +40,9 @@ def demo(
             raise RuleViolation("SROK_DATABASE_URL", "демо работает только на встроенной SQLite")
         if reset:
             _reset(application.settings.home, url.removeprefix("sqlite:///"))
-        application = Srok(dataclasses.replace(application.settings, today_override=DEMO_DAY))
+        application = Srok(
+            dataclasses.replace(application.settings, today_override=DEMO_DAY), actor="demo"
+        )
         application.init()
         log = build_demo(application)
         with application.transaction() as session:

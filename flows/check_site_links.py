@@ -19,7 +19,7 @@ from services.links import LinkReport, run_link_check
 
 @task(name="check-links")
 def check_task(organ_id: int | None, actor: str) -> LinkReport:
-    return run_link_check(Srok(), actor=actor, organ_id=organ_id)
+    return run_link_check(Srok(actor=actor), actor=actor, organ_id=organ_id)
 
 
 def report(result: LinkReport) -> str:

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from domain.errors import RuleViolation
-from flows.runs import scheduled_day
+from flows.runs import run_actor, scheduled_day
 from services.app import Srok
 from services.delivery import DeliveryReport
 from services.reminders import PlanReport
@@ -44,13 +44,13 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
 
 
 @task(name="plan-reminders", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_transient)
-def plan_task(as_of: date, dry_run: bool) -> PlanReport:
-    return plan(Srok(), as_of=as_of, dry_run=dry_run)
+def plan_task(as_of: date, dry_run: bool, actor: str) -> PlanReport:
+    return plan(Srok(actor=actor), as_of=as_of, dry_run=dry_run)
 
 
 @task(name="deliver-reminders")
-def deliver_task() -> DeliveryReport:
-    return deliver_queued(Srok())
+def deliver_task(actor: str) -> DeliveryReport:
+    return deliver_queued(Srok(actor=actor))
 
 
 @task(name="publish-report")
@@ -79,11 +79,12 @@ def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str
         summary = summarise(plan(app, as_of=day, dry_run=True), None, dry_run=dry_run)
         create_markdown_artifact(key="deadline-sweep-summary", markdown=summary_markdown(summary))
         return summary.as_dict()
-    planned: PlanReport = plan_task(day, dry_run)
+    actor = run_actor()
+    planned: PlanReport = plan_task(day, dry_run, actor)
     logger.info(
         "на %s: напоминаний по графику %d, новых в очереди %d", day, planned.due, planned.queued
     )
-    delivery: DeliveryReport | None = None if dry_run else deliver_task()
+    delivery: DeliveryReport | None = None if dry_run else deliver_task(actor)
     summary = summarise(planned, delivery, dry_run=dry_run)
     report_task(summary.as_dict(), summary_markdown(summary), day)
     if not summary.ok:

@@ -24,7 +24,7 @@ from services.publish import PublishResult, run_publish
 
 @task(name="publish")
 def publish_task(quarter: str, on: date, actor: str) -> PublishResult:
-    return run_publish(Srok(), quarter_text=quarter, on=on, out=None, actor=actor)
+    return run_publish(Srok(actor=actor), quarter_text=quarter, on=on, out=None, actor=actor)
 
 
 def report(result: PublishResult) -> str:

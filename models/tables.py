@@ -212,6 +212,8 @@ class Publication(SQLModel, table=True):
     quarter: str = Field(sa_column=sa.Column(sa.String(6), nullable=False, unique=True))
     published_on: date
     recorded_at: datetime = _instant()
+    audit_head_id: int | None = None  # the audit chain's head when it was recorded: printed
+    audit_head_hash: str | None = None  # in the publication, an anchor outside the database
 
 
 class Reminder(SQLModel, table=True):
@@ -267,3 +269,28 @@ class LinkCheck(SQLModel, table=True):
     found: bool = False
     link: str | None = None  # the href that matched
     detail: str  # why not found, or where it was found, in Russian
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change, appended to a hash chain; the database refuses UPDATE and DELETE.
+
+    ``hash`` is SHA-256 of ``prev_hash`` and the canonical form of the fields
+    (domain.audit); ``prev_hash`` is unique, so the chain cannot fork. Specialists
+    appear by id only.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    recorded_at: str  # ISO 8601 in UTC, exactly as hashed
+    actor: str
+    action: str
+    clause: str | None = None
+    entity: str
+    account_id: int | None = Field(default=None, index=True)
+    organ_id: int | None = Field(default=None, index=True)
+    before: str | None = None  # JSON
+    after: str | None = None  # JSON
+    calendar_version: str | None = None
+    prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))

@@ -21,6 +21,8 @@ caption { text-align: left; font-weight: 600; padding: .5rem 0; }
 th, td { border: 1px solid #c7c7c7; padding: .5rem; text-align: left; vertical-align: top; }
 th { background: #f1f3f4; }
 .files li { margin: .25rem 0; }
+code { overflow-wrap: anywhere; font-size: .9em; }
+footer { margin-top: 1.5rem; color: #444; font-size: .9rem; }
 @media (max-width: 40rem) {
   table, caption, thead, tbody, tr, th, td { display: block; }
   a { overflow-wrap: anywhere; }
@@ -63,6 +65,7 @@ def render(
     quarter_words: str,
     published_on: date,
     files: Sequence[str],
+    anchor: tuple[int | None, str | None] = (None, None),
 ) -> bytes:
     """Return the page as UTF-8 bytes; the same rows give the same bytes."""
     body = []
@@ -100,7 +103,16 @@ def render(
         "Новоалтайска от 27.03.2023 № 608).</p>\n"
         f"{table}\n"
         '<section class="files"><h2>Открытые данные</h2><ul>'
-        f"{links}</ul></section>\n"
-        "</main>\n</body>\n</html>\n"
+        f"{links}</ul></section>\n" + _anchor(anchor) + "</main>\n</body>\n</html>\n"
     )
     return page.encode("utf-8")
+
+
+def _anchor(anchor: tuple[int | None, str | None]) -> str:
+    if not anchor[1]:
+        return ""
+    return (
+        '<footer><p class="anchor">Контрольная запись журнала изменений на момент публикации: '
+        f"№ {anchor[0]}, SHA-256 <code>{escape(anchor[1])}</code>. По ней можно убедиться, "
+        "что история Реестра до этой публикации не переписана.</p></footer>\n"
+    )

@@ -14,11 +14,12 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.errors import RuleViolation
 from models.db import make_engine, migrate, transaction
+from services.audit import default_actor
 from services.calendar_source import build_calendar
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Srok:
     """The application: settings, a lazily made engine and calendar, and transactions."""
 
     settings: Settings = field(default_factory=Settings.from_env)
+    actor: str | None = None  # who the audit trail names: --actor, a flow run, or the OS user
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -65,4 +67,5 @@ class Srok:
                 f"база {self.settings.database_url.split('@')[-1]} {found}: выполните `srok init`",
             )
         with transaction(self.engine) as session:
+            session.info["actor"] = self.actor or default_actor()
             yield session

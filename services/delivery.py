@@ -34,6 +34,7 @@ from notifications.base import (
     UnknownOutcome,
 )
 from notifications.templates import ReminderContent, render
+from services.audit import append
 
 STALE_AFTER = timedelta(minutes=15)
 REMINDERS: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
@@ -86,6 +87,15 @@ def recover_abandoned(engine: sa.Engine, *, stale_after: timedelta = STALE_AFTER
                 r.last_error = "доставка прервана: исход неизвестен"
                 session.add(r)
                 abandoned.append(r.id or 0)
+                _audit(
+                    session,
+                    r.id or 0,
+                    r.account_id,
+                    "unknown",
+                    before="sending",
+                    actor="srok:recovery",
+                    detail=r.last_error,
+                )
     return abandoned
 
 
@@ -113,12 +123,44 @@ def resolve_unknown(engine: sa.Engine, notifier: Notifier) -> tuple[list[int], l
                 r.state = "queued"
                 requeued.append(r.id or 0)
             session.add(r)
+            _audit(
+                session,
+                r.id or 0,
+                r.account_id,
+                r.state,
+                before="unknown",
+                actor="srok:recovery",
+                detail=f"{notifier.channel}: "
+                + ("найдено отправленным" if went else "не найдено, снова в очереди"),
+            )
     return sent, requeued
 
 
+def _audit(
+    target: Session | sa.Connection,
+    reminder_id: int,
+    account_id: int | None,
+    state: str,
+    *,
+    before: str,
+    actor: str,
+    detail: str | None = None,
+) -> None:
+    append(
+        target,
+        action=f"reminder.{state}",
+        entity=f"reminder:{reminder_id}",
+        actor=actor,
+        account_id=account_id,
+        before={"state": before},
+        after={"state": state, "detail": detail},
+    )
+
+
 def _claim(engine: sa.Engine, reminder_id: int, worker: str) -> bool:
+    """Take a queued reminder for this worker; its audit entry commits with the claim."""
     with engine.begin() as conn:
-        result = conn.execute(
+        claimed = conn.execute(
             sa.update(REMINDERS)
             .where(REMINDERS.c.id == reminder_id, REMINDERS.c.state == "queued")
             .values(
@@ -127,13 +169,35 @@ def _claim(engine: sa.Engine, reminder_id: int, worker: str) -> bool:
                 claimed_at=utcnow(),
                 attempts=REMINDERS.c.attempts + 1,
             )
-        )
-        return result.rowcount == 1
+            .returning(REMINDERS.c.account_id)
+        ).first()
+        if claimed is None:
+            return False
+        _audit(conn, reminder_id, claimed[0], "sending", before="queued", actor=worker)
+        return True
 
 
-def _finish(engine: sa.Engine, reminder_id: int, **values: object) -> None:
+def _finish(
+    engine: sa.Engine, reminder_id: int, *, worker: str, state: str, **values: object
+) -> None:
+    """Record a delivery outcome and its audit entry in one transaction."""
     with engine.begin() as conn:
-        conn.execute(sa.update(REMINDERS).where(REMINDERS.c.id == reminder_id).values(**values))
+        account_id = conn.execute(
+            sa.update(REMINDERS)
+            .where(REMINDERS.c.id == reminder_id)
+            .values(state=state, **values)
+            .returning(REMINDERS.c.account_id)
+        ).scalar()
+        detail = values.get("last_error")
+        _audit(
+            conn,
+            reminder_id,
+            account_id,
+            state,
+            before="sending",
+            actor=worker,
+            detail=str(detail) if detail else None,
+        )
 
 
 def build_message(session: Session, reminder: Reminder, *, sender: str) -> OutgoingMessage:
@@ -207,7 +271,7 @@ def deliver(
             assert reminder is not None
             message = build_message(session, reminder, sender=sender)
         if not message.to:
-            _finish(engine, reminder_id, state="failed", last_error="нет адресатов")
+            _finish(engine, reminder_id, worker=worker, state="failed", last_error="нет адресатов")
             report.failed.append(reminder_id)
             continue
         outcome = _send_with_retries(notifier, message, attempts=attempts, backoff=backoff)
@@ -215,6 +279,7 @@ def deliver(
             _finish(
                 engine,
                 reminder_id,
+                worker=worker,
                 state="sent",
                 sent_at=utcnow(),
                 channel=notifier.channel,
@@ -225,20 +290,21 @@ def deliver(
             _finish(
                 engine,
                 reminder_id,
+                worker=worker,
                 state="unknown",
                 channel=notifier.channel,
                 last_error=str(outcome),
             )
             report.unknown.append(reminder_id)
         elif isinstance(outcome, PermanentDeliveryError) and not outcome.channel_wide:
-            _finish(engine, reminder_id, state="failed", last_error=str(outcome))
+            _finish(engine, reminder_id, worker=worker, state="failed", last_error=str(outcome))
             report.failed.append(reminder_id)
         elif isinstance(outcome, PermanentDeliveryError):
-            _finish(engine, reminder_id, state="queued", last_error=str(outcome))
+            _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
             report.stopped = str(outcome)
             break
         else:
-            _finish(engine, reminder_id, state="queued", last_error=str(outcome))
+            _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
             report.retry_later.append(reminder_id)
     notifier.close()
     return report
@@ -266,6 +332,15 @@ def requeue_failed(session: Session) -> int:
         select(Reminder).where(col(Reminder.state).in_(("failed", "unknown")))
     ).all()
     for r in rows:
+        _audit(
+            session,
+            r.id or 0,
+            r.account_id,
+            "queued",
+            before=r.state,
+            actor=str(session.info.get("actor") or "srok"),
+            detail="srok outbox retry",
+        )
         r.state = "queued"
         session.add(r)
     return len(rows)

@@ -93,12 +93,14 @@ def record_notice(
     deadline = registry_deadline(calendar, received_on=received)
     closed: list[Step] = []
     for step, cycle in covered:
-        close_step(step, on=on, evidence=f"поступило в отдел информатизации {ru(received)}")
+        close_step(
+            session, step, on=on, evidence=f"поступило в отдел информатизации {ru(received)}"
+        )
         session.add(step)
         entry = session.exec(
             select(Step).where(Step.cycle_id == cycle.id, Step.clause == "3.4")
         ).one()
-        set_deadline(entry, deadline, counted_from=received, calendar=calendar)
+        set_deadline(session, entry, deadline, counted_from=received, calendar=calendar)
         session.add(entry)
         closed.append(step)
     record_event(
@@ -143,12 +145,12 @@ def record_registry_entry(
         not_before(
             "--on", on, earliest=step.counted_from, what="поступило уведомление", clause="3.4"
         )
-        close_step(step, on=on)
+        close_step(session, step, on=on)
         session.add(step)
         publication = session.exec(
             select(Step).where(Step.cycle_id == cycle.id, Step.clause == "3.5")
         ).one()
-        set_deadline(publication, deadline, counted_from=on, calendar=calendar)
+        set_deadline(session, publication, deadline, counted_from=on, calendar=calendar)
         session.add(publication)
         closed.append(step)
     record_event(
@@ -183,7 +185,7 @@ def record_link(
     if not open_links:
         raise _nothing_open(session, account_id, ("1.4",), "ссылка на сайте города", "1.4")
     for step, _ in open_links:
-        close_step(step, on=on, evidence=f"ссылка размещена: {page}" if page else None)
+        close_step(session, step, on=on, evidence=f"ссылка размещена: {page}" if page else None)
         session.add(step)
     record_event(
         session,
@@ -231,7 +233,7 @@ def record_publication(
         )
     )
     for step in steps:
-        close_step(step, on=on, evidence=f"опубликовано за {quarter}")
+        close_step(session, step, on=on, evidence=f"опубликовано за {quarter}")
         session.add(step)
     session.flush()
     record_event(

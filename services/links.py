@@ -128,7 +128,7 @@ def check_links(
                     f"ссылка найдена на {page.final_url} {stamp} (Asia/Barnaul), "
                     f"HTTP {page.status}: {link}"
                 )
-                close_step(step, on=today, evidence=detail)
+                close_step(session, step, on=today, evidence=detail)
                 session.add(step)
                 result.found.append(account.id or 0)
             else:

@@ -26,6 +26,7 @@ from models.tables import Publication
 from publication import html, opendata
 from publication.site import current_rows, point_current, write_publication
 from services.app import Srok
+from services.audit import head as audit_head
 from services.events import record_publication
 from services.registry import public_registry
 
@@ -68,20 +69,25 @@ def _passport(
 
 
 def render_files(
-    rows: list[dict[str, Any]], passport: opendata.Passport, quarter: Quarter, on: date
+    rows: list[dict[str, Any]],
+    passport: opendata.Passport,
+    quarter: Quarter,
+    on: date,
+    *,
+    anchor: tuple[int | None, str | None],
 ) -> dict[str, bytes]:
     files = opendata.render(rows, passport)
+    document = {
+        "quarter": str(quarter),
+        "published_on": on.isoformat(),
+        "rows": rows,
+        "audit_head": {"id": anchor[0], "sha256": anchor[1]},
+    }
     files["registry.json"] = (
-        json.dumps(
-            {"quarter": str(quarter), "published_on": on.isoformat(), "rows": rows},
-            ensure_ascii=False,
-            indent=2,
-            sort_keys=True,
-        )
-        + "\n"
+        json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
     files["index.html"] = html.render(
-        rows, quarter_words=quarter.russian(), published_on=on, files=sorted(files)
+        rows, quarter_words=quarter.russian(), published_on=on, files=sorted(files), anchor=anchor
     )
     return files
 
@@ -118,13 +124,22 @@ def publish(
     earlier = session.exec(select(Publication).where(Publication.quarter == str(quarter))).first()
     repeat = earlier is not None and earlier.published_on == on
     closed = 0
-    if not repeat:
-        _, steps = record_publication(
+    if earlier is not None and repeat:
+        anchor = (earlier.audit_head_id, earlier.audit_head_hash)
+    else:
+        record, steps = record_publication(
             session=session, quarter_text=str(quarter), on=on, actor=actor, today=today
         )
         closed = len(steps)
+        # The chain's head, this publication's own entries included: an anchor outside
+        # the database that later proves the history up to here was not rewritten.
+        record.audit_head_id, record.audit_head_hash = audit_head(session)
+        session.add(record)
+        anchor = (record.audit_head_id, record.audit_head_hash)
     rows = [e.as_dict() for e in public_registry(session, on=on)]
-    files = render_files(rows, _passport(session, calendar, quarter, on, rule), quarter, on)
+    files = render_files(
+        rows, _passport(session, calendar, quarter, on, rule), quarter, on, anchor=anchor
+    )
     folder = f"{quarter}-{on.strftime('%Y%m%d')}"
     before = current_rows(out)
     write_publication(out, folder, files)

@@ -22,6 +22,7 @@ from domain.reminders import (
     reminder_for,
 )
 from models.tables import Account, AccountSpecialist, Organ, Reminder, Step, utcnow
+from services.audit import append_many
 
 CHUNK = 500
 
@@ -166,6 +167,23 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
     for chunk in _chunks(fresh, 5000):
         # One statement, many parameter sets: compiled once, not once per chunk.
         session.execute(statement, [{**v, "queued_at": now} for v in chunk])
+    append_many(
+        session,
+        [
+            {
+                "action": "reminder.queued",
+                "entity": f"reminder:{v['key']}",
+                "account_id": v["account_id"],
+                "after": {
+                    "kind": v["kind"],
+                    "on": v["on_date"],
+                    "due": v["due"],
+                    "specialist_ids": json.loads(v["specialist_ids"]),
+                },
+            }
+            for v in fresh
+        ],
+    )
     count_today = (
         sa.select(sa.func.count()).select_from(Reminder).where(col(Reminder.on_date) == as_of)
     )

@@ -12,6 +12,7 @@ from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline
 from domain.lifecycle import CycleKind, opening_steps
 from models.tables import Cycle, Event, Step, utcnow
+from services.audit import append, append_many
 
 
 def open_cycle(
@@ -29,20 +30,62 @@ def open_cycle(
     session.add(cycle)
     session.flush()
     assert cycle.id is not None
+    steps = []
     for plan in opening_steps(
         calendar, kind=kind, occurred_on=occurred_on, address_changed=address_changed
     ):
         step = Step(cycle_id=cycle.id, account_id=account_id, clause=plan.clause.number)
         if plan.deadline is not None:
-            set_deadline(step, plan.deadline, counted_from=occurred_on, calendar=calendar)
+            set_deadline(session, step, plan.deadline, counted_from=occurred_on, calendar=calendar)
         session.add(step)
+        steps.append(step)
+    session.flush()
+    append_many(
+        session,
+        [
+            {
+                "action": "step.opened",
+                "entity": f"step:{s.id}",
+                "clause": s.clause,
+                "account_id": account_id,
+                "calendar_version": s.calendar_version,
+                "after": {
+                    "cycle": kind.value,
+                    "due": s.due,
+                    "counted_from": s.counted_from,
+                    "provisional": s.provisional,
+                },
+            }
+            for s in steps
+        ],
+    )
     return cycle
 
 
 def set_deadline(
-    step: Step, deadline: Deadline, *, counted_from: date, calendar: WorkingCalendar
+    session: Session,
+    step: Step,
+    deadline: Deadline,
+    *,
+    counted_from: date,
+    calendar: WorkingCalendar,
 ) -> None:
-    """Start a step's term: the due date it will be judged by, and why."""
+    """Start a step's term: the due date it will be judged by, and why (audited once it exists)."""
+    if step.id is not None:
+        append(
+            session,
+            action="step.deadline_set",
+            entity=f"step:{step.id}",
+            clause=step.clause,
+            account_id=step.account_id,
+            calendar_version=calendar.version,
+            before={"due": step.due},
+            after={
+                "due": deadline.due,
+                "counted_from": counted_from,
+                "provisional": deadline.provisional,
+            },
+        )
     step.counted_from = counted_from
     step.due = deadline.due
     step.provisional = deadline.provisional
@@ -51,7 +94,18 @@ def set_deadline(
     step.updated_at = utcnow()
 
 
-def close_step(step: Step, *, on: date, evidence: str | None = None) -> None:
+def close_step(session: Session, step: Step, *, on: date, evidence: str | None = None) -> None:
+    """Record that a step was done on a day; the audit entry keeps the due date it is judged by."""
+    append(
+        session,
+        action="step.closed",
+        entity=f"step:{step.id}",
+        clause=step.clause,
+        account_id=step.account_id,
+        calendar_version=step.calendar_version,
+        before={"done_on": None},
+        after={"done_on": on, "due": step.due, "evidence": evidence},
+    )
     step.done_on = on
     step.evidence = evidence
     step.updated_at = utcnow()
@@ -67,6 +121,24 @@ def record_event(
     **details: Any,
 ) -> Event:
     """Append the fact as entered; ``details`` must hold no personal data."""
+    organ_id = details.get("organ_id")
+    entity = (
+        f"account:{account_id}"
+        if account_id is not None
+        else f"organ:{organ_id}"
+        if organ_id is not None
+        else kind
+    )
+    append(
+        session,
+        action=f"event.{kind}",
+        entity=entity,
+        actor=actor,
+        after=details,
+        account_id=account_id,
+        organ_id=organ_id,
+        clause=details.get("clause"),
+    )
     event = Event(
         account_id=account_id,
         kind=kind,

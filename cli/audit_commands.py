@@ -1,0 +1,68 @@
+"""`srok audit verify` and `srok audit log`: the audit chain for the deputy head and the IT department."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.app import JsonFlag, guard, srok
+from cli.output import emit, parse_date
+from domain.errors import RuleViolation
+
+audit_app = typer.Typer(help="Журнал изменений: проверка цепочки и история.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def verify(
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="ID:SHA256 printed by a publication.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Recompute the chain; name the first entry edited, deleted, inserted or reordered (exit 1)."""
+    from services.audit import verify_chain
+
+    with guard(as_json):
+        pinned = None
+        if anchor:
+            number, _, digest = anchor.partition(":")
+            if not number.isdigit() or len(digest) != 64:
+                raise RuleViolation("--anchor", f"«{anchor}» — ожидается вид 123:<64 hex>")
+            pinned = (int(number), digest.lower())
+        application = srok()
+        with application.transaction():
+            pass  # an uninitialised database fails here with the usual message
+        verdict = verify_chain(application.engine, anchor=pinned)
+        human = (
+            f"цепочка цела: записей {verdict.entries}, последняя № {verdict.head_id}, "
+            f"SHA-256 {verdict.head_hash}"
+            if verdict.ok
+            else f"ЦЕПОЧКА НАРУШЕНА: {verdict.words}"
+        )
+        emit(verdict.as_dict(), as_json=as_json, human=human)
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("log")
+def log(
+    account: Annotated[int | None, typer.Option("--account")] = None,
+    organ: Annotated[int | None, typer.Option("--organ")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Tell the history in words, oldest first."""
+    from services.audit import log as audit_log
+
+    with guard(as_json):
+        day = parse_date("--since", since) if since else None
+        with srok().transaction() as session:
+            entries = audit_log(session, account_id=account, organ_id=organ, since=day)
+        emit(
+            entries, as_json=as_json, human="\n".join(e["words"] for e in entries) or "записей нет"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")

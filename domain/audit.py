@@ -1,0 +1,155 @@
+"""The audit chain: each entry's SHA-256 covers its canonical form and the previous entry's hash.
+
+An entry is judged by its place in the chain (its id order), not by its id, so
+the checks tell apart the four ways a history is rewritten:
+- edited: the entry's content no longer gives its hash;
+- deleted: an entry links to a predecessor that is gone (ids skip);
+- inserted: an entry sits between two that were linked to each other;
+- reordered: an entry links to one that now stands after it.
+A fully rewritten tail is only caught against an anchor kept outside the
+database: the head hash each quarterly publication prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+FIELDS = (
+    "recorded_at",
+    "actor",
+    "action",
+    "clause",
+    "entity",
+    "account_id",
+    "organ_id",
+    "before",
+    "after",
+    "calendar_version",
+)
+
+
+def canonical(entry: Mapping[str, Any]) -> bytes:
+    """Return the bytes an entry's hash is taken of (its id excluded, its content only)."""
+    return json.dumps(
+        [entry.get(f) for f in FIELDS], ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    entries: int
+    head_id: int | None
+    head_hash: str
+    first_bad_id: int | None = None
+    problem: str | None = None  # edited, deleted, inserted, reordered, anchor
+    words: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+RowSource = Callable[[], Iterable[Mapping[str, Any]]]
+
+
+def verify(rows: RowSource, *, anchor: tuple[int, str] | None = None) -> Verdict:
+    """Walk the chain in id order; name the first entry that breaks it, and how.
+
+    ``rows()`` yields entries (``id``, ``prev_hash``, ``hash`` and the canonical
+    fields) in id order; it is called again only to explain a break, so a clean
+    walk keeps nothing in memory. ``anchor`` is an (id, hash) printed earlier,
+    for example in a publication.
+    """
+    prev_hash, prev_id, count = GENESIS, 0, 0
+    for row in rows():
+        count += 1
+        if chain_hash(row["prev_hash"], row) != row["hash"]:
+            return _bad(
+                count,
+                prev_id,
+                prev_hash,
+                row["id"],
+                "edited",
+                f"запись № {row['id']} изменена: её содержимое не даёт её хеш",
+            )
+        if row["prev_hash"] != prev_hash:
+            return _explain(rows, row, count)
+        if anchor and row["id"] == anchor[0] and row["hash"] != anchor[1]:
+            return _bad(
+                count,
+                prev_id,
+                prev_hash,
+                row["id"],
+                "anchor",
+                f"запись № {row['id']} не совпадает с опубликованным хешем",
+            )
+        prev_hash, prev_id = row["hash"], row["id"]
+    if anchor and anchor[0] > prev_id:
+        return _bad(
+            count,
+            prev_id,
+            prev_hash,
+            anchor[0],
+            "deleted",
+            f"записи после № {prev_id} удалены: опубликованная № {anchor[0]} отсутствует",
+        )
+    return Verdict(True, count, prev_id or None, prev_hash)
+
+
+def _bad(
+    count: int, head_id: int, head_hash: str, bad_id: int, problem: str, words: str
+) -> Verdict:
+    return Verdict(False, count, head_id or None, head_hash, bad_id, problem, words)
+
+
+def _explain(rows: RowSource, broken: Mapping[str, Any], count: int) -> Verdict:
+    """An entry does not link to the one before it: walk again to see why."""
+    before: list[tuple[int, str]] = []  # (id, hash) of the entries before the break
+    after: set[str] = set()  # hashes of the entries after it
+    passed = False
+    for row in rows():
+        if row["id"] == broken["id"]:
+            passed = True
+        elif passed:
+            after.add(row["hash"])
+        else:
+            before.append((row["id"], row["hash"]))
+    head_id, head_hash = before[-1] if before else (0, GENESIS)
+    link = broken["prev_hash"]
+    if link in after:
+        return _bad(
+            count,
+            head_id,
+            head_hash,
+            broken["id"],
+            "reordered",
+            f"запись № {broken['id']} переставлена: она ссылается на запись, стоящую после неё",
+        )
+    earlier = [i for i, (_, h) in enumerate(before) if h == link]
+    if earlier or link == GENESIS:
+        first = before[earlier[0] + 1][0] if earlier else before[0][0]
+        return _bad(
+            count,
+            head_id,
+            head_hash,
+            first,
+            "inserted",
+            f"запись № {first} вставлена: запись № {broken['id']} ссылается на предшествующую ей",
+        )
+    return _bad(
+        count,
+        head_id,
+        head_hash,
+        broken["id"],
+        "deleted",
+        f"перед записью № {broken['id']} удалены записи (после № {head_id})",
+    )

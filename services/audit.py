@@ -1,0 +1,207 @@
+"""Append to the audit chain, verify it, and tell its history in words.
+
+Every writer goes through ``append``: the entry is hashed onto the current head
+inside the caller's transaction, so an entry exists exactly when its change is
+committed. On PostgreSQL an advisory lock serialises appends; on SQLite the
+write lock does; and a unique ``prev_hash`` makes a fork impossible either way.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from domain.audit import GENESIS, Verdict, chain_hash, verify
+from domain.dates import ru
+from models.tables import AuditEntry
+from services.settings import CITY_ZONE
+
+AUDIT: sa.Table = AuditEntry.__table__  # type: ignore[attr-defined]
+LOCK_KEY = 608_2023  # pg_advisory_xact_lock key for appends
+_HEAD = "srok_audit_head"
+
+
+def default_actor() -> str:
+    return os.environ.get("SROK_ACTOR") or getpass.getuser()
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _connection(target: Session | sa.Connection) -> sa.Connection:
+    return target.connection() if isinstance(target, Session) else target
+
+
+def _head(target: Session | sa.Connection) -> tuple[int, str]:
+    if isinstance(target, Session) and _HEAD in target.info:
+        return target.info[_HEAD]
+    conn = _connection(target)
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    row = conn.execute(
+        sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def append(
+    target: Session | sa.Connection,
+    *,
+    action: str,
+    entity: str,
+    actor: str | None = None,
+    clause: str | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    account_id: int | None = None,
+    organ_id: int | None = None,
+    calendar_version: str | None = None,
+) -> None:
+    """Add one entry to the chain, in the caller's transaction."""
+    append_many(
+        target,
+        [
+            {
+                "action": action,
+                "entity": entity,
+                "actor": actor,
+                "clause": clause,
+                "before": before,
+                "after": after,
+                "account_id": account_id,
+                "organ_id": organ_id,
+                "calendar_version": calendar_version,
+            }
+        ],
+    )
+
+
+def append_many(target: Session | sa.Connection, entries: list[dict[str, Any]]) -> None:
+    """Add entries in order, with one insert statement."""
+    if not entries:
+        return
+    head_id, head_hash = _head(target)
+    session_actor = target.info.get("actor") if isinstance(target, Session) else None
+    now = datetime.now(UTC).isoformat()
+    rows = []
+    for e in entries:
+        row = {
+            "recorded_at": now,
+            "actor": e.get("actor") or session_actor or default_actor(),
+            "action": e["action"],
+            "clause": e.get("clause"),
+            "entity": e["entity"],
+            "account_id": e.get("account_id"),
+            "organ_id": e.get("organ_id"),
+            "before": _json(e.get("before")),
+            "after": _json(e.get("after")),
+            "calendar_version": e.get("calendar_version"),
+        }
+        head_id += 1
+        row["id"], row["prev_hash"] = head_id, head_hash
+        row["hash"] = head_hash = chain_hash(head_hash, row)
+        rows.append(row)
+    _connection(target).execute(sa.insert(AUDIT), rows)
+    if isinstance(target, Session):
+        target.info[_HEAD] = (head_id, head_hash)
+
+
+def head(target: Session | sa.Connection) -> tuple[int, str]:
+    """Return the chain's current head (id, hash)."""
+    return _head(target)
+
+
+def _walk(engine: sa.Engine, batch: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Stream the chain in id order; a walk abandoned at a break still closes its cursor."""
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+            sa.select(AUDIT).order_by(AUDIT.c.id)
+        )
+        try:
+            for row in result.mappings():
+                yield dict(row)
+        finally:
+            result.close()
+
+
+def verify_chain(engine: sa.Engine, *, anchor: tuple[int, str] | None = None) -> Verdict:
+    """Recompute the whole chain from the database."""
+    return verify(lambda: _walk(engine), anchor=anchor)
+
+
+ACTION_WORDS = {
+    "event.organ_added": "зарегистрирован орган",
+    "event.specialist_added": "зарегистрирован ответственный специалист",
+    "event.account_created": "создан аккаунт",
+    "event.account_changed": "изменены сведения об аккаунте (п. 3.2)",
+    "event.access_granted": "предоставлен доступ к аккаунту (п. 1.6)",
+    "event.access_revoked": "отозван доступ к аккаунту (п. 1.6)",
+    "event.notice_sent": "уведомление направлено в отдел информатизации",
+    "event.registry_entered": "сведения внесены в Реестр",
+    "event.link_posted": "ссылка размещена на сайте города",
+    "event.registry_published": "Реестр опубликован на сайте города",
+    "event.site_page_set": "указана страница органа на сайте города",
+    "event.links_checked": "проверены ссылки на сайте города",
+    "step.opened": "открыт шаг",
+    "step.deadline_set": "начался срок шага",
+    "step.closed": "шаг выполнен",
+    "step.rebaselined": "срок шага пересчитан по новому календарю",
+    "reminder.queued": "напоминание поставлено в очередь",
+    "reminder.sending": "напоминание отправляется",
+    "reminder.sent": "напоминание отправлено",
+    "reminder.failed": "напоминание не доставлено",
+    "reminder.unknown": "исход отправки напоминания неизвестен",
+    "reminder.queued_again": "напоминание снова в очереди",
+    "calendar.changed": "изменён производственный календарь",
+}
+
+
+def log(
+    session: Session,
+    *,
+    account_id: int | None = None,
+    organ_id: int | None = None,
+    since: date | None = None,
+) -> list[dict[str, Any]]:
+    """Return the history as entries with a Russian sentence each."""
+    query = sa.select(AUDIT).order_by(AUDIT.c.id)
+    if account_id is not None:
+        query = query.where(AUDIT.c.account_id == account_id)
+    if organ_id is not None:
+        query = query.where(AUDIT.c.organ_id == organ_id)
+    if since is not None:
+        query = query.where(AUDIT.c.recorded_at >= since.isoformat())
+    out = []
+    for row in session.connection().execute(query).mappings():
+        entry = dict(row)
+        after = json.loads(entry["after"]) if entry["after"] else {}
+        words = ACTION_WORDS.get(entry["action"], entry["action"])
+        what = [words]
+        if entry["clause"]:
+            what.append(f"п. {entry['clause']}")
+        for key in ("due", "done_on", "url", "kind", "quarter", "on"):
+            if after.get(key):
+                value = after[key]
+                if key in ("due", "done_on", "on") and isinstance(value, str) and len(value) == 10:
+                    value = ru(date.fromisoformat(value))
+                what.append(f"{key}: {value}")
+        when = (
+            datetime.fromisoformat(entry["recorded_at"])
+            .astimezone(CITY_ZONE)
+            .strftime("%d.%m.%Y %H:%M")
+        )
+        entry["words"] = (
+            f"№ {entry['id']} {when} {entry['actor']}: {entry['entity']} — " + "; ".join(what)
+        )
+        out.append(entry)
+    return out

@@ -1,0 +1,231 @@
+"""The audit trail on a real database: what is appended, what the database refuses, what verify finds."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from domain.calendar import WorkingCalendar
+from domain.deadlines import DateRule
+from services.audit import head, verify_chain
+from services.events import record_notice, record_registry_entry
+from services.publish import finish, publish
+from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
+
+
+def _history(session: Session, calendar: WorkingCalendar) -> int:
+    o = organ(session)
+    s = specialist(session, o.id or 0, 5)
+    a = account(
+        session, calendar, o.id or 0, created_on=date(2026, 10, 1), specialist_ids=[s.id or 0]
+    )
+    record_notice(
+        session=session,
+        calendar=calendar,
+        account_id=a.id or 0,
+        on=date(2026, 10, 2),
+        received_on=None,
+        actor="Иванова",
+        today=TODAY,
+    )
+    record_registry_entry(
+        session=session,
+        calendar=calendar,
+        account_id=a.id or 0,
+        on=date(2026, 10, 5),
+        rule=DateRule.ART_193,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    return a.id or 0
+
+
+def _rows(engine: sa.Engine) -> list[dict]:  # type: ignore[type-arg]
+    with engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(sa.text("SELECT * FROM audit_entry ORDER BY id")).mappings()
+        ]
+
+
+def _without_guard(engine: sa.Engine, *statements: str) -> None:
+    """Tamper as a database administrator could: drop the triggers, change rows."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
+            conn.exec_driver_sql("DROP TRIGGER audit_entry_no_delete")
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+def test_every_change_appends_an_entry_with_its_actor_and_clause(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+
+    rows = _rows(engine)
+
+    actions = [r["action"] for r in rows]
+    assert actions[:2] == ["event.organ_added", "event.specialist_added"]
+    assert actions.count("step.opened") == 4 and "event.account_created" in actions
+    notice = next(r for r in rows if r["action"] == "event.notice_sent")
+    assert notice["actor"] == "Иванова" and notice["account_id"] == 1
+    closed = [r for r in rows if r["action"] == "step.closed"]
+    assert [(r["clause"], json.loads(r["after"])["due"]) for r in closed] == [
+        ("3.1", "2026-10-06"),
+        ("3.4", "2026-10-09"),
+    ]  # 05-09.10 after the notice of 02.10
+    assert all(r["calendar_version"] == calendar.version for r in closed)
+    assert verify_chain(engine).ok
+
+
+def test_no_entry_carries_a_specialists_personal_data(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+
+    text = json.dumps(_rows(engine), ensure_ascii=False, default=str)
+
+    assert (
+        "Тестов Тест 5" not in text and "test5@example.invalid" not in text and "00-05" not in text
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_entry SET actor = 'x' WHERE id = 1", "DELETE FROM audit_entry WHERE id = 1"],
+)
+def test_the_database_refuses_to_change_or_remove_an_entry(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, statement: str
+) -> None:
+    _history(session, calendar)
+
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+
+    assert verify_chain(engine).ok
+
+
+def test_an_edited_field_is_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+
+    _without_guard(engine, "UPDATE audit_entry SET actor = 'кто-то другой' WHERE id = 7")
+
+    verdict = verify_chain(engine)
+    assert (verdict.problem, verdict.first_bad_id) == ("edited", 7)
+
+
+def test_a_deleted_row_is_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+
+    _without_guard(engine, "DELETE FROM audit_entry WHERE id = 5")
+
+    verdict = verify_chain(engine)
+    assert (verdict.problem, verdict.first_bad_id) == ("deleted", 6)
+
+
+def test_two_swapped_rows_are_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+
+    _without_guard(
+        engine,
+        "UPDATE audit_entry SET id = -4 WHERE id = 4",
+        "UPDATE audit_entry SET id = 4 WHERE id = 5",
+        "UPDATE audit_entry SET id = 5 WHERE id = -4",
+    )
+
+    verdict = verify_chain(engine)
+    assert (verdict.problem, verdict.first_bad_id) == ("reordered", 4)
+
+
+def test_a_row_inserted_in_the_middle_is_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    from domain.audit import chain_hash
+
+    _history(session, calendar)
+    rows = _rows(engine)
+    forged = {**rows[4], "id": 6, "actor": "подделка", "prev_hash": rows[4]["hash"]}
+    forged["hash"] = chain_hash(forged["prev_hash"], forged)
+    last = len(rows)
+    shift = [f"UPDATE audit_entry SET id = {i + 1} WHERE id = {i}" for i in range(last, 5, -1)]
+    columns = ", ".join(forged)
+    values = ", ".join(
+        "NULL"
+        if v is None
+        else f"'{str(v).replace(chr(39), chr(39) * 2)}'"
+        if not isinstance(v, int)
+        else str(v)
+        for v in forged.values()
+    )
+    # prev_hash is unique: the real row 6 keeps it, so the forger must also drop that rule.
+    drop_unique = (
+        "DROP INDEX IF EXISTS sqlite_autoindex_audit_entry_1"
+        if engine.dialect.name == "sqlite"
+        else "ALTER TABLE audit_entry DROP CONSTRAINT audit_entry_prev_hash_key"
+    )
+    if engine.dialect.name == "sqlite":
+        _without_guard(engine, *shift)
+        _rebuild_without_unique(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"INSERT INTO audit_entry ({columns}) VALUES ({values})")
+    else:
+        _without_guard(
+            engine, drop_unique, *shift, f"INSERT INTO audit_entry ({columns}) VALUES ({values})"
+        )
+
+    verdict = verify_chain(engine)
+    assert (verdict.problem, verdict.first_bad_id) == ("inserted", 6)
+
+
+def _rebuild_without_unique(engine: sa.Engine) -> None:
+    """SQLite cannot drop a UNIQUE constraint: copy the table without it, as a forger would."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE audit_copy AS SELECT * FROM audit_entry")
+        conn.exec_driver_sql("DROP TABLE audit_entry")
+        conn.exec_driver_sql("ALTER TABLE audit_copy RENAME TO audit_entry")
+
+
+def test_a_publication_prints_the_head_and_a_rewritten_tail_is_caught_against_it(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    result = publish(
+        session=session,
+        calendar=calendar,
+        quarter_text="2026Q4",
+        on=date(2026, 11, 30),
+        out=tmp_path / "public",
+        rule=DateRule.ART_193,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    finish(tmp_path / "public", result)
+    printed = json.loads((tmp_path / "public" / "current" / "registry.json").read_text())[
+        "audit_head"
+    ]
+    page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
+
+    with engine.begin() as conn:
+        assert (printed["id"], printed["sha256"]) == head(conn)
+    assert printed["sha256"] in page
+    assert verify_chain(engine, anchor=(printed["id"], printed["sha256"])).ok
+    _without_guard(engine, f"DELETE FROM audit_entry WHERE id >= {printed['id'] - 2}")
+    assert verify_chain(engine).ok  # the shortened chain is self-consistent...
+    verdict = verify_chain(engine, anchor=(printed["id"], printed["sha256"]))
+    assert not verdict.ok and verdict.problem == "deleted"  # ...but not against the anchor
