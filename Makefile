@@ -8,6 +8,7 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 BENCH_ACCOUNTS ?= 100000
+BENCH_AUDIT ?= 1000000
 
 .PHONY: help demo test check lint bench serve clean
 
@@ -34,6 +35,7 @@ check: $(VENV)/.synced ## Lint, format check, type check
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
 	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
 
 serve: $(VENV)/.synced ## Prefect server on 127.0.0.1:4200 with the deployments and a worker
 	scripts/serve.sh

@@ -126,3 +126,44 @@ def draft(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("rebaseline")
+def rebaseline(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the moves, change nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Recompute open due dates after a calendar change; closed steps keep theirs."""
+    from cli.app import srok
+    from services.rebaseline import rebaseline as run
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            moves = run(
+                session=session,
+                calendar=application.calendar,
+                rule=application.settings.publication_rule,
+                dry_run=dry_run,
+            )
+        verb = "сдвинутся" if dry_run else "сдвинуты"
+        lines = [
+            f"сроков {verb}: {len(moves)}"
+            + (" (пробный запуск: ничего не изменено)" if dry_run else "")
+        ]
+        lines += [
+            f"  шаг {m.step_id} (акк. {m.account_id}, п. {m.clause}): {m.old_due} → {m.new_due}"
+            + (
+                " (предварительный → подтверждён)"
+                if m.old_provisional and not m.new_provisional
+                else ""
+            )
+            for m in moves
+        ]
+        emit(
+            {"dry_run": dry_run, "moves": [m.as_dict() for m in moves]},
+            as_json=as_json,
+            human="\n".join(lines),
+        )

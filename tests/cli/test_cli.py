@@ -279,3 +279,24 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
     assert "Тестова" not in page
     again = demo.run("demo", "--reset", "--sweep-days", "0").stdout
     assert again.count("Реестр опубликован") == 1  # --reset starts over: the same result
+
+
+def test_audit_verify_passes_then_names_a_tampered_entry_and_exits_1(
+    city: Srok, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    ok = city.json("audit", "verify")
+    assert ok["ok"] and ok["entries"] > 5
+    log = city.run("audit", "log", "--account", "1").stdout
+    assert "создан аккаунт" in log and "it-dept" in log
+
+    db = sqlite3.connect(tmp_path / "srok.db")
+    db.execute("DROP TRIGGER audit_entry_no_update")
+    db.execute("UPDATE audit_entry SET actor = 'кто-то' WHERE id = 3")
+    db.commit()
+    db.close()
+    broken = city.run("audit", "verify", code=1)
+
+    assert "ЦЕПОЧКА НАРУШЕНА: запись № 3 изменена" in broken.stdout
+    assert city.json("audit", "verify", "--anchor", "bad", code=2)["error"]["field"] == "--anchor"
