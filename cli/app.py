@@ -130,10 +130,12 @@ def main() -> None:
         event_commands,
         publish_commands,
         registry_commands,
+        report_commands,
         sweep_commands,
     )
 
     audit_commands.register(app)
+    report_commands.register(app)
     calendar_commands.register(app)
     demo_command.register(app)
     sweep_commands.register(app)

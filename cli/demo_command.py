@@ -60,6 +60,7 @@ def demo(
         if days:
             _sweep(days, application.settings.home / "outbox")
         _publish(application)
+        _audit_and_report(application)
         print(f"\nБаза демо-города: {url.removeprefix('sqlite:///')}")
         print("Prefect UI с расписанием проверок: make serve, затем http://127.0.0.1:4200")
 
@@ -98,12 +99,37 @@ def _publish(application: Srok) -> None:
     )
 
 
+def _audit_and_report(application: Srok) -> None:
+    from domain.quarter import Quarter
+    from services.audit import verify_chain
+    from services.compliance import compliance_report, render
+
+    verdict = verify_chain(application.engine)
+    print(
+        f"\nЖурнал изменений: {'цепочка цела' if verdict.ok else 'ЦЕПОЧКА НАРУШЕНА'}, "
+        f"записей {verdict.entries}, последняя SHA-256 {verdict.head_hash[:16]}… "
+        "(srok audit verify, srok audit log)"
+    )
+    reports = application.settings.home / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    with application.transaction() as session:
+        report = compliance_report(
+            session=session,
+            calendar=application.calendar,
+            quarter=Quarter.of(application.today()),
+            as_of=application.today(),
+        )
+    path = reports / f"compliance-{report.quarter}.html"
+    path.write_bytes(render(report, "html"))
+    print(f"Отчёт для заместителя главы: откройте {path}")
+
+
 def _reset(home: Path, db_path: str) -> None:
     import shutil
 
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)
-    for folder in ("outbox", "public", "site"):
+    for folder in ("outbox", "public", "site", "reports"):
         shutil.rmtree(home / folder, ignore_errors=True)
 
 

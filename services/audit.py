@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session
 
 from domain.audit import GENESIS, Verdict, chain_hash, verify
@@ -26,6 +27,12 @@ from services.settings import CITY_ZONE
 AUDIT: sa.Table = AuditEntry.__table__  # type: ignore[attr-defined]
 LOCK_KEY = 608_2023  # pg_advisory_xact_lock key for appends
 _HEAD = "srok_audit_head"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction: Any) -> None:
+    """The cached head is valid inside one transaction only: others may append after it."""
+    session.info.pop(_HEAD, None)
 
 
 def default_actor() -> str:

@@ -274,6 +274,8 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
     assert "Сроки по аккаунтам на 01.12.2026" in out
     assert "найдено 1 (аккаунты [7]), нет ссылки 1 (аккаунты [8])" in out
     assert "Реестр опубликован (п. 3.5): 7 аккаунтов" in out
+    assert "Журнал изменений: цепочка цела" in out
+    assert (tmp_path / "reports" / "compliance-2026Q4.html").exists()
     page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
     assert "https://vk.com/kultura_nvl_demo" in page
     assert "Тестова" not in page

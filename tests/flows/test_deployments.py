@@ -63,6 +63,7 @@ SCHEDULES = {
     "deadline-sweep/daily": "0 9 * * *",
     "publish-registry/quarterly": "0 10 20 1,4,7,10 *",
     "check-site-links/daily": "0 8 * * *",
+    "compliance-report/weekly": "0 8 * * 1",
 }
 
 

@@ -1,0 +1,55 @@
+"""`srok report compliance`: how the organs kept the procedure's deadlines in a quarter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.app import guard, srok
+from cli.output import parse_date
+from domain.errors import RuleViolation
+
+report_app = typer.Typer(help="Отчёты для заместителя главы города (п. 4).", no_args_is_help=True)
+FORMATS = ("html", "csv", "json")
+
+
+@report_app.command("compliance")
+def compliance(
+    quarter: Annotated[str, typer.Option("--quarter", help="Such as 2026Q4.")],
+    organ: Annotated[int | None, typer.Option("--organ")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, csv or json")] = "html",
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge open steps as of (default today).")
+    ] = None,
+) -> None:
+    """Per organ and clause: due, on time, late (working days), overdue, reminders; worst cases; trend."""
+    from services.compliance import compliance_report, render
+
+    with guard(fmt == "json"):
+        if fmt not in FORMATS:
+            raise RuleViolation("--format", f"«{fmt}» — допустимо {', '.join(FORMATS)}")
+        application = srok()
+        day = parse_date("--as-of", as_of) if as_of else application.today()
+        from domain.quarter import Quarter
+
+        try:
+            q = Quarter.parse(quarter)
+        except ValueError as exc:
+            raise RuleViolation("--quarter", str(exc)) from None
+        with application.transaction() as session:
+            report = compliance_report(
+                session=session, calendar=application.calendar, quarter=q, as_of=day, organ_id=organ
+            )
+        data = render(report, fmt)
+        if out:
+            out.write_bytes(data)
+            print(f"отчёт записан: {out}")
+        else:
+            print(data.decode("utf-8"), end="")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
