@@ -31,8 +31,13 @@ _HEAD = "srok_audit_head"
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_head(session: Session, transaction: Any) -> None:
-    """The cached head is valid inside one transaction only: others may append after it."""
-    session.info.pop(_HEAD, None)
+    """The cached head is valid inside one transaction only: others may append after it.
+
+    Flushes run in sub-transactions of their own; only the outermost one ending
+    lets other writers in, so only then is the head forgotten.
+    """
+    if transaction.parent is None:
+        session.info.pop(_HEAD, None)
 
 
 def default_actor() -> str:
