@@ -77,6 +77,43 @@ def specialist_add(
         emit({"id": specialist.id}, as_json=as_json, human=f"специалист {specialist.id}")
 
 
+@specialist_app.command("update")
+def specialist_update(
+    specialist_id: Annotated[int, typer.Argument(metavar="ID", help="The specialist's id.")],
+    changed_on: Annotated[str, typer.Option("--changed-on", help="YYYY-MM-DD")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    position: Annotated[str | None, typer.Option("--position")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Change a specialist's details: opens a п. 3.2 change on each account they answer for."""
+    from services.accounts import update_specialist
+
+    with guard(as_json):
+        day = parse_date("--changed-on", changed_on)
+        application = srok()
+        with application.transaction() as session:
+            specialist, accounts = update_specialist(
+                session=session,
+                calendar=application.calendar,
+                specialist_id=specialist_id,
+                changed_on=day,
+                name=name,
+                position=position,
+                phone=phone,
+                email=email,
+                actor=actor(),
+                today=application.today(),
+            )
+        emit(
+            {"id": specialist.id, "account_ids": accounts},
+            as_json=as_json,
+            human=f"специалист {specialist.id}: изменение по п. 3.2 открыто для аккаунтов "
+            f"{', '.join(map(str, accounts)) or '— (нет аккаунтов)'}",
+        )
+
+
 @account_app.command("create")
 def account_create(
     organ: Annotated[int, typer.Option("--organ")],

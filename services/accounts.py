@@ -423,3 +423,81 @@ def integrity_message(exc: sa.exc.IntegrityError) -> RuleViolation:
             ACCESS_LIMIT,
         )
     return RuleViolation("database", f"база данных отклонила изменение: {text}")
+
+
+SPECIALIST_FIELDS = {
+    "full_name": "ФИО",
+    "position": "должность",
+    "phone": "телефон",
+    "email": "адрес электронной почты",
+}
+
+
+def update_specialist(
+    *,
+    session: Session,
+    calendar: WorkingCalendar,
+    specialist_id: int,
+    changed_on: date,
+    actor: str,
+    today: date,
+    name: str | None = None,
+    position: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+) -> tuple[Specialist, list[int]]:
+    """Change a specialist's details: a п. 3.2 change for every account they answer for.
+
+    Only the names of the changed fields are recorded, never their values.
+    """
+    specialist = session.get(Specialist, specialist_id)
+    if specialist is None:
+        raise NotFound("ID", f"нет специалиста с id {specialist_id}", "3.2")
+    not_in_future("--changed-on", changed_on, today=today, clause="3.2")
+    if email is not None and "@" not in email.strip().strip("@"):
+        raise RuleViolation("--email", "не адрес электронной почты", "3.2")
+    wanted = {"full_name": name, "position": position, "phone": phone, "email": email}
+    changed = [
+        f
+        for f, v in wanted.items()
+        if v is not None and v.strip() and v.strip() != getattr(specialist, f)
+    ]
+    if not changed:
+        raise RuleViolation("--name/--position/--phone/--email", "укажите, что изменилось", "3.2")
+    for f in changed:
+        setattr(specialist, f, (wanted[f] or "").strip())
+    session.add(specialist)
+    accounts = session.exec(
+        select(Account)
+        .join(AccountSpecialist, col(AccountSpecialist.account_id) == col(Account.id))
+        .where(
+            AccountSpecialist.specialist_id == specialist_id,
+            col(AccountSpecialist.until).is_(None),
+            col(Account.active),
+            col(Account.created_on) <= changed_on,
+        )
+        .order_by(col(Account.id))
+    ).all()
+    words = ", ".join(SPECIALIST_FIELDS[f] for f in changed)
+    for account in accounts:
+        assert account.id is not None
+        open_cycle(
+            session,
+            calendar,
+            account_id=account.id,
+            kind=CycleKind.CHANGE,
+            occurred_on=changed_on,
+            summary=f"изменены сведения об ответственном специалисте № {specialist_id}: {words}",
+        )
+    ids = [a.id or 0 for a in accounts]
+    record_event(
+        session,
+        kind="specialist_changed",
+        occurred_on=changed_on,
+        actor=actor,
+        organ_id=specialist.organ_id,
+        specialist_id=specialist_id,
+        fields=changed,
+        account_ids=ids,
+    )
+    return specialist, ids

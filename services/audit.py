@@ -154,6 +154,7 @@ def verify_chain(engine: sa.Engine, *, anchor: tuple[int, str] | None = None) ->
 ACTION_WORDS = {
     "event.organ_added": "зарегистрирован орган",
     "event.specialist_added": "зарегистрирован ответственный специалист",
+    "event.specialist_changed": "изменены сведения об ответственном специалисте (п. 3.2)",
     "event.account_created": "создан аккаунт",
     "event.account_changed": "изменены сведения об аккаунте (п. 3.2)",
     "event.access_granted": "предоставлен доступ к аккаунту (п. 1.6)",

@@ -302,3 +302,19 @@ def test_audit_verify_passes_then_names_a_tampered_entry_and_exits_1(
 
     assert "ЦЕПОЧКА НАРУШЕНА: запись № 3 изменена" in broken.stdout
     assert city.json("audit", "verify", "--anchor", "bad", code=2)["error"]["field"] == "--anchor"
+
+
+def test_specialist_update_opens_a_change_notice(city: Srok) -> None:
+    done = city.json(
+        "specialist", "update", "1", "--changed-on", "2026-11-25", "--email", "new@example.invalid"
+    )
+
+    assert done == {"id": 1, "account_ids": [1]}
+    change = [s for s in city.json("status") if s["clause"] == "3.2"]
+    assert [(s["due"], s["state"]) for s in change] == [("2026-11-30", "overdue")]
+    assert (
+        city.json("specialist", "update", "1", "--changed-on", "2026-11-25", code=2)["error"][
+            "clause"
+        ]
+        == "3.2"
+    )

@@ -285,3 +285,55 @@ def test_the_database_refuses_a_fourth_slot_and_a_shared_slot(
     )
     with pytest.raises(sa.exc.IntegrityError):
         session.commit()
+
+
+def test_a_specialists_new_phone_is_a_3_2_change_on_each_of_their_accounts(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    from services.accounts import update_specialist
+
+    o = organ(session)
+    s = specialist(session, o.id or 0, 3)
+    vk = account(session, calendar, o.id or 0, specialist_ids=[s.id or 0])
+    ok = account(
+        session,
+        calendar,
+        o.id or 0,
+        network="ok",
+        url="https://ok.ru/k",
+        specialist_ids=[s.id or 0],
+    )
+
+    _, ids = update_specialist(
+        session=session,
+        calendar=calendar,
+        specialist_id=s.id or 0,
+        changed_on=date(2026, 11, 25),
+        phone="+7 999 111-22-33",
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+
+    assert ids == [vk.id, ok.id]
+    change_steps = session.exec(select(Step).where(Step.clause == "3.2")).all()
+    assert sorted((st.account_id, st.due) for st in change_steps) == [
+        (vk.id, date(2026, 11, 30)),
+        (ok.id, date(2026, 11, 30)),
+    ]
+    with engine.connect() as conn:
+        recorded = " ".join(
+            r[0] or "" for r in conn.exec_driver_sql("SELECT after FROM audit_entry")
+        )
+    assert "phone" in recorded and "999 111-22-33" not in recorded
+    with pytest.raises(RuleViolation, match="что изменилось") as error:
+        update_specialist(
+            session=session,
+            calendar=calendar,
+            specialist_id=s.id or 0,
+            changed_on=date(2026, 11, 26),
+            phone="+7 999 111-22-33",
+            actor=ACTOR,
+            today=TODAY,
+        )
+    assert error.value.clause == "3.2"
