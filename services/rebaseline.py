@@ -16,8 +16,9 @@ from domain.calendar import WorkingCalendar
 from domain.clauses import CLAUSES
 from domain.deadlines import DateRule, Deadline, working_days_after
 from domain.lifecycle import publication_deadline
-from models.tables import Step, utcnow
+from models.tables import Step
 from services.audit import append
+from services.steps import set_deadline
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def rebaseline(
     moves = []
     for step in steps:
         deadline = _recompute(step, calendar, rule)
-        assert step.due is not None and step.id is not None
+        assert step.due is not None and step.id is not None and step.counted_from is not None
         if deadline.due == step.due and deadline.provisional == step.provisional:
             continue
         move = Move(
@@ -80,23 +81,14 @@ def rebaseline(
         moves.append(move)
         if dry_run:
             continue
-        append(
+        set_deadline(
             session,
+            step,
+            deadline,
+            counted_from=step.counted_from,
+            calendar=calendar,
             action="step.rebaselined",
-            entity=f"step:{step.id}",
-            clause=step.clause,
-            account_id=step.account_id,
-            calendar_version=calendar.version,
-            before={
-                "due": step.due,
-                "provisional": step.provisional,
-                "calendar_version": step.calendar_version,
-            },
-            after={"due": deadline.due, "provisional": deadline.provisional},
         )
-        step.due, step.provisional = deadline.due, deadline.provisional
-        step.explanation, step.calendar_version = deadline.explanation, calendar.version
-        step.updated_at = utcnow()
         session.add(step)
     if moves and not dry_run:
         append(

@@ -69,17 +69,26 @@ def set_deadline(
     *,
     counted_from: date,
     calendar: WorkingCalendar,
+    action: str = "step.deadline_set",
 ) -> None:
-    """Start a step's term: the due date it will be judged by, and why (audited once it exists)."""
+    """Set the due date a step will be judged by, and why (audited once the step exists).
+
+    ``action`` names the reason in the audit trail: a term starting, or a
+    calendar rebaseline moving it.
+    """
     if step.id is not None:
         append(
             session,
-            action="step.deadline_set",
+            action=action,
             entity=f"step:{step.id}",
             clause=step.clause,
             account_id=step.account_id,
             calendar_version=calendar.version,
-            before={"due": step.due},
+            before={
+                "due": step.due,
+                "provisional": step.provisional,
+                "calendar_version": step.calendar_version,
+            },
             after={
                 "due": deadline.due,
                 "counted_from": counted_from,
