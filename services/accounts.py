@@ -67,6 +67,11 @@ def get_organ(session: Session, organ_id: int, *, field: str = "--organ") -> Org
     return organ
 
 
+def _check_email(email: str, clause: str) -> None:
+    if "@" not in email.strip().strip("@"):
+        raise RuleViolation("--email", "не адрес электронной почты", clause)
+
+
 def add_specialist(
     *,
     session: Session,
@@ -80,8 +85,7 @@ def add_specialist(
 ) -> Specialist:
     """Register a responsible specialist of an organ (personal data, п. 3.3 абзац 5)."""
     get_organ(session, organ_id)
-    if "@" not in email.strip().strip("@"):
-        raise RuleViolation("--email", "не адрес электронной почты", "3.1")
+    _check_email(email, "3.1")
     specialist = Specialist(
         organ_id=organ_id,
         full_name=_clean("--name", name, required=True) or "",
@@ -454,8 +458,8 @@ def update_specialist(
     if specialist is None:
         raise NotFound("ID", f"нет специалиста с id {specialist_id}", "3.2")
     not_in_future("--changed-on", changed_on, today=today, clause="3.2")
-    if email is not None and "@" not in email.strip().strip("@"):
-        raise RuleViolation("--email", "не адрес электронной почты", "3.2")
+    if email is not None:
+        _check_email(email, "3.2")
     wanted = {"full_name": name, "position": position, "phone": phone, "email": email}
     changed = [
         f
