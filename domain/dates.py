@@ -6,6 +6,8 @@ from datetime import date
 
 from domain.calendar import WEEKDAY_LONG, WEEKDAY_SHORT
 
+CITY_TIMEZONE = "Asia/Barnaul"  # Novoaltaisk, Altai Krai: UTC+7, no daylight saving
+
 
 def ru(d: date) -> str:
     """Format a date as ``04.12.2026``."""

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from domain.dates import CITY_TIMEZONE
+from notifications.headers import EncodedHeader
 
 
 class DeliveryError(Exception):
@@ -51,6 +56,7 @@ class OutgoingMessage:
     subject: str
     text: str
     html: str
+    reply_to: str | None = None  # the IT department, whom the reader is asked to notify
 
     @property
     def message_id(self) -> str:
@@ -59,24 +65,27 @@ class OutgoingMessage:
         domain = self.sender.rpartition("@")[2] or "srok.invalid"
         return f"<srok.{digest}@{domain}>"
 
-    def to_email(self) -> EmailMessage:
-        """Build the RFC 5322 message: plain text and HTML alternatives, UTF-8."""
-        mail = EmailMessage()
+    def to_email(self, *, now: datetime | None = None) -> EmailMessage:
+        """Build the RFC 5322 message: plain text and HTML alternatives, UTF-8.
+
+        ``Date:`` carries the city's real offset (+0700), not ``-0000`` (zone unknown).
+        """
+        mail = EmailMessage(policy=policy.default)
         mail["From"] = self.sender
         mail["To"] = ", ".join(self.to)
         if self.cc:
             mail["Cc"] = ", ".join(self.cc)
-        mail["Subject"] = self.subject
+        if self.reply_to:
+            mail["Reply-To"] = self.reply_to
+        mail["Subject"] = EncodedHeader("Subject", self.subject)
         mail["Message-ID"] = self.message_id
-        mail["Date"] = formatdate(localtime=False)
+        mail["Date"] = format_datetime(
+            (now or datetime.now(UTC)).astimezone(ZoneInfo(CITY_TIMEZONE))
+        )
         mail["X-Srok-Reminder-Key"] = self.key
         mail["Auto-Submitted"] = "auto-generated"
         mail.set_content(self.text)
         mail.add_alternative(self.html, subtype="html")
-        # CPython's folder, at its 78-column default, can put the space between two
-        # Cyrillic words between two encoded words, where RFC 2047 says it is ignored
-        # («уведомитьотдел»). Headers up to RFC 5322's 998 columns are never folded.
-        mail.policy = policy.default.clone(max_line_length=998)
         return mail
 
 

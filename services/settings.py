@@ -9,10 +9,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from domain.dates import CITY_TIMEZONE
 from domain.deadlines import DateRule
 from domain.errors import RuleViolation
 
-CITY_ZONE = ZoneInfo("Asia/Barnaul")
+CITY_ZONE = ZoneInfo(CITY_TIMEZONE)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 from hypothesis import given
@@ -18,6 +20,16 @@ WORDS = st.lists(
     min_size=1,
     max_size=25,
 )
+
+
+def _subject_lines(raw: bytes) -> list[str]:
+    head = raw.split(b"\r\n\r\n" if b"\r\n\r\n" in raw else b"\n\n", 1)[0].decode("ascii")
+    lines = head.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Subject:"))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith((" ", "\t")):
+        end += 1
+    return lines[start:end]
 
 
 def _message(subject: str, key: str = "1:heads_up:2026-11-05") -> OutgoingMessage:
@@ -39,6 +51,59 @@ def test_any_russian_subject_comes_back_exactly(words: list[str]) -> None:
     raw = _message(subject).to_email().as_bytes()
 
     assert message_from_bytes(raw, policy=policy.default)["Subject"] == subject
+    assert message_from_bytes(raw, policy=policy.compat32)["Subject"] is not None
+
+
+@given(words=WORDS)
+def test_every_encoded_word_is_at_most_75_characters_and_every_line_76(
+    words: list[str],
+) -> None:
+    subject = " ".join(words)
+
+    raw = _message(subject).to_email().as_bytes()
+
+    lines = _subject_lines(raw)
+    encoded = re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", "".join(lines))
+    assert encoded or subject.isascii(), lines
+    assert max((len(word) for word in encoded), default=0) <= 75
+    assert max(len(line) for line in lines) <= 76
+
+
+def test_a_long_subject_is_several_encoded_words_and_reads_back_whole() -> None:
+    subject = (
+        "Эскалация: просрочено на 12 рабочих дней: разместить ссылки на аккаунт на "
+        "странице органа на официальном сайте города (Одноклассники) (п. 1.4)"
+    )
+
+    raw = _message(subject).to_email().as_bytes()
+
+    assert len(_subject_lines(raw)) >= 4
+    assert message_from_bytes(raw, policy=policy.default)["Subject"] == subject
+
+
+def test_a_subject_with_a_line_break_cannot_be_built() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="Subject"):
+        _message("Срок\nBcc: x@example.invalid").to_email()
+
+
+def test_the_date_header_carries_the_city_offset() -> None:
+    raw = _message("x").to_email(now=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).as_bytes()
+
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Date"].datetime.utcoffset().total_seconds() == 7 * 3600
+    assert "+0700" in str(parsed["Date"])
+    assert "-0000" not in raw.decode("ascii", "replace")
+
+
+def test_reply_to_names_the_it_department_when_given() -> None:
+    message = OutgoingMessage(**{**_message("x").__dict__, "reply_to": "it@example.invalid"})
+
+    parsed = message_from_bytes(message.to_email().as_bytes(), policy=policy.default)
+
+    assert parsed["Reply-To"] == "it@example.invalid"
+    assert "Reply-To" not in message_from_bytes(_message("x").to_email().as_bytes())
 
 
 def test_the_subject_that_lost_its_space_is_whole() -> None:
