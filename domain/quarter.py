@@ -55,6 +55,10 @@ class Quarter:
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
 
+    def short_russian(self) -> str:
+        """Name the quarter briefly, as a table heading: «IV кв. 2026»."""
+        return f"{_ROMAN[self.number - 1]} кв. {self.year}"
+
     def russian(self) -> str:
         """Name the quarter as a Russian reader expects: «IV квартал 2026 г.»."""
         return f"{_ROMAN[self.number - 1]} квартал {self.year} г."

@@ -9,102 +9,239 @@ from html import escape
 from typing import Any
 
 from domain.clauses import CLAUSES
-from domain.dates import ru
+from domain.dates import plural, ru
 from domain.quarter import Quarter
-
-COLOURS = ("#9aa0a6", "#7baaf7", "#4285f4", "#0b57d0")  # older quarters lighter
 
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)} %"
 
 
-def chart(trend: dict[str, dict[str, float | None]]) -> str:
-    """Grouped horizontal bars: one group per organ, one bar per quarter (inline SVG)."""
-    organs = list(trend)
-    quarters = sorted({q for t in trend.values() for q in t})
-    bar, gap, label_w, plot_w = 14, 10, 330, 360
-    group_h = bar * len(quarters) + gap
-    height = group_h * len(organs) + 40
+def _quarter(text: str) -> str:
+    return Quarter.parse(text).short_russian()
+
+
+def _working_days(n: int) -> str:
+    return f"{n}\u00a0{plural(n, 'раб. день', 'раб. дня', 'раб. дней')}"
+
+
+def _cell(label: str, content: str, cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<td data-label="{escape(label)}"{klass}>{content}</td>'
+
+
+def headline(report: dict[str, Any]) -> str:
+    """The figure a reader takes away in ten seconds, and what it is made of."""
+    t = report["overall"]
+    if not t["judged"]:
+        figure = "<p class=figure>Сроков, наступивших в квартале, пока не было.</p>"
+    else:
+        figure = (
+            f'<p class="figure"><strong>{_percent(t["on_time_rate"])}</strong> '
+            f"сроков выполнено вовремя ({t['on_time']} из {t['judged']})</p>"
+        )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
-        f'viewBox="0 0 {label_w + plot_w + 60} {height}" '
-        'aria-labelledby="chart-title"><title id="chart-title">Доля сроков, выполненных '
-        "вовремя, по органам и кварталам</title>"
+        f"в срок — {t['on_time']}",
+        f"с опозданием — {t['late']}"
+        + (f" (всего {_working_days(t['late_days'])})" if t["late"] else ""),
+        f"просрочено — {t['overdue']}",
     ]
-    for x in (0, 50, 100):
-        px = label_w + plot_w * x / 100
-        parts.append(
-            f'<line x1="{px}" y1="0" x2="{px}" y2="{height - 30}" stroke="#ddd"/>'
-            f'<text x="{px}" y="{height - 14}" font-size="11" text-anchor="middle">{x} %</text>'
-        )
-    for i, organ in enumerate(organs):
-        y0 = i * group_h
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y0 + group_h / 2}" font-size="11" '
-            f'text-anchor="end" dominant-baseline="middle">{escape(organ[:48])}</text>'
-        )
-        for j, q in enumerate(quarters):
-            rate = trend[organ].get(q)
-            width = plot_w * (rate or 0)
-            y = y0 + j * bar
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="{bar - 2}" '
-                f'fill="{COLOURS[-len(quarters) + j]}"><title>{escape(organ)}, {q}: '
-                f"{_percent(rate)}</title></rect>"
-            )
-            parts.append(
-                f'<text x="{label_w + width + 4:.1f}" y="{y + bar / 2}" font-size="10" '
-                f'dominant-baseline="middle">{_percent(rate)}</text>'
-            )
-    legend = " ".join(
-        f'<tspan fill="{COLOURS[-len(quarters) + j]}">■</tspan> {q}' for j, q in enumerate(quarters)
+    pending = f" Ещё не наступило: {t['pending']}." if t["pending"] else ""
+    now = report["late_now_total"]
+    owners = len({c["owner"] for c in report["late_now"]})
+    late = (
+        f"Сейчас не выполнено в срок: <strong>{now}</strong> "
+        f"{plural(now, 'обязанность', 'обязанности', 'обязанностей')}"
+        f" (ответственных: {owners})."
+        if now
+        else "Сейчас просроченных обязанностей нет."
     )
-    parts.append(f'<text x="{label_w}" y="{height - 2}" font-size="11">{legend}</text></svg>')
-    return "".join(parts)
+    return (
+        f'<section class="headline" aria-label="Итог квартала">{figure}'
+        f"<p>Наступило сроков: {t['judged']}: {'; '.join(parts)}.{pending}</p>"
+        f"<p>{late}</p></section>"
+    )
+
+
+def _case_rows(cases: list[dict[str, Any]], *, now: bool) -> str:
+    rows = []
+    for c in cases:
+        done = (
+            "не выполнено"
+            if c["state"] == "overdue"
+            else f"выполнено {ru(date.fromisoformat(c['done']))}"
+            if c.get("done")
+            else "выполнено"
+        )
+        account = f"№\u00a0{c['account_id']}, {escape(c['network'])}"
+        if c["owner"] != c["organ"]:
+            account += f" ({escape(c['organ'])})"
+        cells = [
+            _cell("Кто отвечает", escape(c["owner"])),
+            _cell("Аккаунт", account),
+            _cell("Обязанность", f"п.\u00a0{escape(c['clause'])}: {escape(c['duty'])}"),
+            _cell("Срок", ru(date.fromisoformat(c["due"])), "num"),
+            _cell("Просрочка", _working_days(c["late_working_days"]), "num"),
+        ]
+        if not now:
+            cells.append(_cell("Состояние", done))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "".join(rows)
+
+
+def _case_table(caption: str, cases: list[dict[str, Any]], *, now: bool, empty: str) -> str:
+    heads = ["Орган", "Аккаунт", "Обязанность", "Срок", "Просрочка"] + (
+        [] if now else ["Состояние"]
+    )
+    head = "".join(f'<th scope="col">{h}</th>' for h in heads)
+    body = _case_rows(cases, now=now) or f'<tr><td colspan="{len(heads)}">{empty}</td></tr>'
+    return (
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def organ_table(report: dict[str, Any]) -> str:
+    """Per organ and clause; every row adds up: наступило = в срок + с опозданием + просрочено."""
+    heads = [
+        "Обязанность",
+        "Наступило",
+        "В срок",
+        "С опозданием",
+        "Просрочено",
+        "Впереди",
+        "Вовремя",
+    ]
+    head = "".join(f'<th scope="col">{h}</th>' for h in heads)
+    groups = []
+    for organ, clauses in report["organs"].items():
+        rows = [
+            f'<tr class="organ"><th scope="rowgroup" colspan="{len(heads)}">{escape(organ)}</th></tr>'
+        ]
+        total = report["totals"][organ]
+        items = [(f"п.\u00a0{c}: {escape(CLAUSES[c].duty)}", t) for c, t in sorted(clauses.items())]
+        items.append(("Итого по органу", total))
+        for label, t in items:
+            late = str(t["late"]) + (f" ({_working_days(t['late_days'])})" if t["late"] else "")
+            klass = ' class="total"' if label == "Итого по органу" else ""
+            rows.append(
+                f"<tr{klass}>"
+                + _cell("Обязанность", label)
+                + _cell("Наступило", str(t["judged"]), "num")
+                + _cell("В срок", str(t["on_time"]), "num")
+                + _cell("С опозданием", late, "num")
+                + _cell("Просрочено", str(t["overdue"]), "num")
+                + _cell("Ещё впереди", str(t["pending"]), "num")
+                + _cell("Вовремя", _percent(t["on_time_rate"]), "num")
+                + "</tr>"
+            )
+        groups.append("<tbody>" + "".join(rows) + "</tbody>")
+    body = "".join(groups) or (
+        f'<tbody><tr><td colspan="{len(heads)}">Сроков в квартале не было</td></tr></tbody>'
+    )
+    return (
+        "<table><caption>Сроки квартала по органам и пунктам Порядка "
+        "(п. 3.4 и 3.5 — обязанности отдела информатизации)</caption>"
+        f"<thead><tr>{head}</tr></thead>{body}</table>"
+    )
+
+
+def chart(trend: dict[str, dict[str, float | None]]) -> str:
+    """The four-quarter trend as a table of bars: legible on a phone, read by screen readers."""
+    quarters = sorted({q for t in trend.values() for q in t})
+    head = "".join(f'<th scope="col">{_quarter(q)}</th>' for q in quarters)
+    rows = []
+    for organ, rates in trend.items():
+        if all(rates.get(q) is None for q in quarters):
+            cells = (
+                f'<td colspan="{len(quarters)}" class="muted">'
+                "за четыре квартала сроков не наступало</td>"
+            )
+        else:
+            cells = "".join(
+                _cell(
+                    _quarter(q),
+                    '<span class="muted">сроков не было</span>'
+                    if rates.get(q) is None
+                    else f'<span class="bar" aria-hidden="true">'
+                    f'<span style="width:{round((rates[q] or 0) * 100)}%"></span></span>'
+                    f"{_percent(rates[q])}",
+                    "rate",
+                )
+                for q in quarters
+            )
+        rows.append(f'<tr><th scope="row">{escape(organ)}</th>{cells}</tr>')
+    body = "".join(rows) or f'<tr><td colspan="{len(quarters) + 1}">Данных нет</td></tr>'
+    return (
+        '<table class="trend"><caption>Доля сроков, выполненных вовремя, '
+        "по органам за четыре квартала</caption>"
+        f'<thead><tr><th scope="col">Орган</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+STYLE = """
+@page { size: A4 portrait; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, Arial, sans-serif; max-width: 60rem; margin: 0 auto;
+  padding: 1rem; color: #1a1a1a; overflow-wrap: break-word; }
+h1 { font-size: 1.35rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
+.sub { margin: 0 0 1rem; color: #444; }
+.headline { border: 2px solid #0b57d0; border-radius: .4rem; padding: .6rem 1rem; }
+.headline p { margin: .3rem 0; } .figure { font-size: 1.15rem; }
+.figure strong { font-size: 2rem; color: #0b57d0; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; }
+th, td { border: 1px solid #ccc; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+thead th { background: #f1f3f4; } .num { white-space: nowrap; }
+tr.organ th { background: #e8f0fe; } tr.total td { font-weight: 600; }
+.muted { color: #5f6368; }
+.bar { display: block; height: .6rem; background: #e8eaed; margin: .15rem 0 .2rem;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.bar span { display: block; height: 100%; background: #0b57d0; }
+.method { font-size: .9rem; color: #444; }
+@media (max-width: 40rem) {
+  body { padding: .6rem; }
+  table, thead, tbody, tr, th, td, caption { display: block; width: auto; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border: 1px solid #ccc; margin: 0 0 .5rem; padding: .2rem .4rem; }
+  th, td { border: 0; padding: .15rem 0; }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  .num { white-space: normal; }
+}
+@media print {
+  body { font-size: 9.5pt; max-width: none; padding: 0; }
+  h2 { break-after: avoid; } tr, .headline { break-inside: avoid; }
+}
+"""
 
 
 def render_html(report: dict[str, Any]) -> bytes:
+    """The report as one self-contained Russian page: the figure and who is late first."""
     quarter = Quarter.parse(report["quarter"])
-    rows = []
-    for organ, clauses in report["organs"].items():
-        for clause, t in sorted(clauses.items()):
-            rows.append(
-                f"<tr><td>{escape(organ)}</td><td>п. {clause}</td><td>{t['due']}</td>"
-                f"<td>{t['on_time']}</td><td>{t['late']} ({t['late_days']} раб. дн.)</td>"
-                f"<td>{t['overdue']}</td><td>{t['reminders']}</td><td>{_percent(t['on_time_rate'])}</td></tr>"
-            )
-    worst = "".join(
-        f"<tr><td>{c['account_id']}</td><td>{escape(c['organ'])}</td><td>{escape(c['network'])}</td>"
-        f"<td>п. {c['clause']}: {escape(CLAUSES[c['clause']].duty)}</td>"
-        f"<td>{ru(date.fromisoformat(c['due']))}</td><td>{c['late_working_days']}</td>"
-        f"<td>{'просрочен' if c['state'] == 'overdue' else 'выполнен с опозданием'}</td></tr>"
-        for c in report["worst"]
-    )
+    as_of = ru(date.fromisoformat(report["as_of"]))
+    more = report["late_now_total"] - len(report["late_now"])
+    tail = f"<p>…и ещё {more} (полный список: srok status --open).</p>" if more > 0 else ""
     page = f"""<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Исполнение Порядка ведения аккаунтов: {escape(quarter.russian())}</title>
-<style>
-body {{ font: 15px/1.45 system-ui, Arial, sans-serif; max-width: 64rem; margin: 0 auto; padding: 1rem; color: #1a1a1a; }}
-h1 {{ font-size: 1.4rem; }} h2 {{ font-size: 1.1rem; margin-top: 1.5rem; }}
-table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #ccc; padding: .3rem .45rem; text-align: left; }}
-th {{ background: #f1f3f4; }} td:nth-child(n+3) {{ white-space: nowrap; }}
-@media print {{ body {{ font-size: 10pt; max-width: none; }} tr, svg {{ break-inside: avoid; }} }}
-</style></head><body><main>
-<h1>Исполнение Порядка создания и ведения аккаунтов в социальных сетях за {escape(quarter.russian())}</h1>
-<p>Постановление Администрации города Новоалтайска от 27.03.2023 № 608. Сведения на {ru(date.fromisoformat(report["as_of"]))}:
-сроки, приходящиеся на квартал, по органам и пунктам Порядка.</p>
-<h2>Доля сроков, выполненных вовремя, за четыре квартала</h2>
+<style>{STYLE}</style></head><body><main>
+<h1>Исполнение Порядка ведения аккаунтов в социальных сетях: {escape(quarter.russian())}</h1>
+<p class="sub">Сведения на {as_of}. Постановление Администрации города Новоалтайска
+от 27.03.2023 № 608; сроки в рабочих днях по производственному календарю.</p>
+{headline(report)}
+<h2>Кто не выполнил обязанность в срок сейчас</h2>
+{_case_table(f"Не выполнено на {as_of}, сначала самые долгие", report["late_now"], now=True, empty="Просроченных обязанностей нет")}
+{tail}
+<h2>По органам</h2>
+{organ_table(report)}
+<h2>Вовремя за четыре квартала</h2>
 {chart(report["trend"])}
-<h2>По органам и пунктам</h2>
-<table><thead><tr><th scope="col">Орган</th><th scope="col">Пункт</th><th scope="col">Сроков</th>
-<th scope="col">В срок</th><th scope="col">С опозданием</th><th scope="col">Просрочено</th>
-<th scope="col">Напоминаний</th><th scope="col">Вовремя</th></tr></thead>
-<tbody>{"".join(rows) or '<tr><td colspan="8">Сроков в квартале не было</td></tr>'}</tbody></table>
-<h2>Наибольшие просрочки</h2>
-<table><thead><tr><th scope="col">Акк.</th><th scope="col">Орган</th><th scope="col">Сеть</th>
-<th scope="col">Обязанность</th><th scope="col">Срок</th><th scope="col">Раб. дней</th><th scope="col">Состояние</th></tr></thead>
-<tbody>{worst or '<tr><td colspan="7">Просрочек нет</td></tr>'}</tbody></table>
+<h2>Наибольшие просрочки квартала</h2>
+{_case_table("Сроки квартала, выполненные с опозданием или не выполненные", report["worst"], now=False, empty="Просрочек в квартале не было")}
+<p class="method">Как считается: срок относится к кварталу, на который он приходится.
+«Наступило» — сроки, которые истекли к дате сведений; «Вовремя» — доля выполненных в срок
+среди наступивших; сроки, которые ещё впереди, в долю не входят. Просрочка считается в
+рабочих днях после срока (ГК РФ ст. 191).</p>
 </main></body></html>
 """
     return page.encode("utf-8")

@@ -1,6 +1,8 @@
 """Compliance with the procedure, per organ and clause, for the deputy head of the city (п. 4).
 
-A step counts in the quarter its due date falls in. It was met on time, met
+A step counts under whoever owes it: the organ for п. 3.1, 3.2 and 1.4, the IT
+department for п. 3.4 and 3.5 (whichever organ's account it is), and in the
+quarter its due date falls in. It was met on time, met
 late (by so many working days), or is still overdue as of the report's day;
 steps not yet due are pending and count in no rate. The on-time rate is the
 share of steps met on time among those due in the quarter.
@@ -17,34 +19,46 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clauses import CLAUSES
+from domain.clauses import CLAUSES, Party
 from domain.lifecycle import StepState, evaluate
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from models.tables import Account, Organ, Reminder, Step
 
+IT_DEPARTMENT = "Отдел информатизации"  # owes п. 3.4 and 3.5 for every organ's accounts
+
+
+def owner(clause: str, organ: Organ) -> str:
+    """Name who owes a step: the organ that runs the account, or the IT department."""
+    return IT_DEPARTMENT if CLAUSES[clause].party is Party.IT else organ.name
+
 
 @dataclass
 class Tally:
-    due: int = 0
+    """What was due in a quarter and how it went; ``judged`` = on_time + late + overdue."""
+
+    due: int = 0  # every step whose due date falls in the quarter
     on_time: int = 0
     late: int = 0
     late_days: int = 0  # working days, summed over the late steps
     overdue: int = 0
-    pending: int = 0
+    pending: int = 0  # due later than the report's day: counted in no rate
     reminders: int = 0
 
     @property
+    def judged(self) -> int:
+        return self.due - self.pending
+
+    @property
     def on_time_rate(self) -> float | None:
-        judged = self.due - self.pending
-        return round(self.on_time / judged, 3) if judged else None
+        return round(self.on_time / self.judged, 3) if self.judged else None
 
     def add(self, other: Tally) -> None:
         for name in ("due", "on_time", "late", "late_days", "overdue", "pending", "reminders"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "on_time_rate": self.on_time_rate}
+        return {**asdict(self), "judged": self.judged, "on_time_rate": self.on_time_rate}
 
 
 @dataclass
@@ -53,7 +67,10 @@ class Report:
     as_of: str
     organs: dict[str, dict[str, Tally]] = field(default_factory=dict)  # organ -> clause -> tally
     totals: dict[str, Tally] = field(default_factory=dict)  # organ -> tally
+    overall: Tally = field(default_factory=Tally)  # the whole city (or the one organ asked)
     worst: list[dict[str, Any]] = field(default_factory=list)
+    late_now: list[dict[str, Any]] = field(default_factory=list)  # open and past due today
+    late_now_total: int = 0
     trend: dict[str, dict[str, float | None]] = field(
         default_factory=dict
     )  # organ -> quarter -> rate
@@ -62,11 +79,64 @@ class Report:
         return {
             "quarter": self.quarter,
             "as_of": self.as_of,
+            "overall": self.overall.as_dict(),
             "organs": {o: {c: t.as_dict() for c, t in cl.items()} for o, cl in self.organs.items()},
             "totals": {o: t.as_dict() for o, t in self.totals.items()},
             "worst": self.worst,
+            "late_now": self.late_now,
+            "late_now_total": self.late_now_total,
             "trend": self.trend,
         }
+
+
+def _sent_reminders(first: date, last: date, organ_id: int | None) -> sa.Select[int, int]:
+    """Count sent reminders per step of the steps due in [first, last], by a join.
+
+    A list of step ids in an ``IN`` breaks past SQLite's and psycopg's parameter
+    limits (65,535) on a large city; a join takes two parameters whatever the size.
+    """
+    query = (
+        sa.select(col(Reminder.step_id), sa.func.count())
+        .join(Step, col(Step.id) == col(Reminder.step_id))
+        .where(col(Reminder.state) == "sent", col(Step.due) >= first, col(Step.due) <= last)
+        .group_by(col(Reminder.step_id))
+    )
+    if organ_id is not None:
+        query = query.join(Account, col(Account.id) == col(Step.account_id)).where(
+            col(Account.organ_id) == organ_id
+        )
+    return query
+
+
+def _case(
+    step: Step, account: Account, organ: Organ, status: Any, reminders: int
+) -> dict[str, Any]:
+    return {
+        "account_id": account.id,
+        "owner": owner(step.clause, organ),
+        "organ": organ.name,
+        "network": NETWORKS[account.network].russian,
+        "url": account.url,
+        "clause": step.clause,
+        "duty": CLAUSES[step.clause].duty,
+        "due": step.due.isoformat() if step.due else None,
+        "done": step.done_on.isoformat() if step.done_on else None,
+        "state": status.state.value,
+        "late_working_days": status.late_working_days,
+        "reminders": reminders,
+    }
+
+
+def _by_lateness(cases: list[dict[str, Any]]) -> None:
+    cases.sort(
+        key=lambda c: (
+            -int(c["late_working_days"]),
+            str(c["owner"]),
+            str(c["organ"]),
+            int(c["account_id"] or 0),
+            str(c["clause"]),
+        )
+    )
 
 
 def _tallies(
@@ -80,21 +150,13 @@ def _tallies(
     )
     if organ_id is not None:
         query = query.where(Account.organ_id == organ_id)
-    rows = session.exec(query).all()
-    ids = [s.id for s, _, _ in rows]
-    sent: dict[int, int] = {}
-    if ids:
-        sent = dict(
-            session.execute(
-                sa.select(col(Reminder.step_id), sa.func.count())
-                .where(col(Reminder.step_id).in_(ids), col(Reminder.state) == "sent")
-                .group_by(col(Reminder.step_id))
-            ).all()
-        )
+    sent: dict[int, int] = dict(
+        session.execute(_sent_reminders(quarter.first_day, quarter.last_day, organ_id)).all()
+    )
     organs: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     cases: list[dict[str, Any]] = []
-    for step, account, organ in rows:
-        tally = organs[organ.name][step.clause]
+    for step, account, organ in session.exec(query):
+        tally = organs[owner(step.clause, organ)][step.clause]
         status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
         tally.due += 1
         tally.reminders += sent.get(step.id or 0, 0)
@@ -108,30 +170,31 @@ def _tallies(
         else:
             tally.pending += 1
         if status.late_working_days:
-            cases.append(
-                {
-                    "account_id": account.id,
-                    "organ": organ.name,
-                    "network": NETWORKS[account.network].russian,
-                    "url": account.url,
-                    "clause": step.clause,
-                    "duty": CLAUSES[step.clause].duty,
-                    "due": step.due.isoformat() if step.due else None,
-                    "done": step.done_on.isoformat() if step.done_on else None,
-                    "state": status.state.value,
-                    "late_working_days": status.late_working_days,
-                    "reminders": sent.get(step.id or 0, 0),
-                }
-            )
-    cases.sort(
-        key=lambda c: (
-            -int(c["late_working_days"]),
-            str(c["organ"]),
-            int(c["account_id"] or 0),
-            str(c["clause"]),
-        )
+            cases.append(_case(step, account, organ, status, sent.get(step.id or 0, 0)))
+    _by_lateness(cases)
+    # The organs by name, then the IT department, so its own steps stand apart.
+    order = sorted(organs, key=lambda o: (o == IT_DEPARTMENT, o))
+    return {o: dict(organs[o]) for o in order}, cases
+
+
+def _late_now(
+    session: Session, calendar: WorkingCalendar, as_of: date, organ_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Every step still open past its due date on ``as_of``, whatever quarter it fell in."""
+    query = (
+        select(Step, Account, Organ)
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(col(Step.done_on).is_(None), col(Step.due) < as_of)
     )
-    return {o: dict(c) for o, c in sorted(organs.items())}, cases
+    if organ_id is not None:
+        query = query.where(Account.organ_id == organ_id)
+    cases = [
+        _case(step, account, organ, evaluate(calendar, due=step.due, done_on=None, as_of=as_of), 0)
+        for step, account, organ in session.exec(query)
+    ]
+    _by_lateness(cases)
+    return cases[:limit], len(cases)
 
 
 def compliance_report(
@@ -142,17 +205,24 @@ def compliance_report(
     as_of: date,
     organ_id: int | None = None,
     worst: int = 10,
+    late_now: int = 30,
 ) -> Report:
-    """Count, per organ and clause, what was due in ``quarter`` and how it went, as of ``as_of``."""
+    """Count, per organ and clause, what was due in ``quarter`` and how it went, as of ``as_of``.
+
+    Also list who is late with what on ``as_of`` (at most ``late_now`` rows, the
+    latest first, with the total) and each organ's on-time rate over four quarters.
+    """
     organs, cases = _tallies(session, calendar, quarter, as_of, organ_id)
     report = Report(
         quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases[:worst]
     )
+    report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
     for organ, clauses in organs.items():
         total = Tally()
         for tally in clauses.values():
             total.add(tally)
         report.totals[organ] = total
+        report.overall.add(total)
     quarters = [quarter]
     for _ in range(3):
         quarters.insert(0, quarters[0].previous())
@@ -163,7 +233,10 @@ def compliance_report(
             for tally in past.get(organ, {}).values():
                 total.add(tally)
             report.trend.setdefault(organ, {})[str(q)] = total.on_time_rate
-    report.trend = {o: dict(sorted(t.items())) for o, t in sorted(report.trend.items())}
+    report.trend = {
+        o: dict(sorted(report.trend[o].items()))
+        for o in sorted(report.trend, key=lambda o: (o == IT_DEPARTMENT, o))
+    }
     return report
 
 

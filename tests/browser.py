@@ -82,6 +82,13 @@ class Browser:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
 
+    def print_pdf(self) -> bytes:
+        """Print the open page as Chromium does, on the page size its CSS asks for."""
+        import base64
+
+        result = self.call("Page.printToPDF", preferCSSPageSize=True, printBackground=True)
+        return base64.b64decode(result["data"])
+
     def close(self) -> None:
         self.socket.close()
         self.process.terminate()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,29 +11,11 @@ from tests.browser import CHROMIUM, Browser
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)"
 )
-ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> str:
-    home = tmp_path_factory.mktemp("site")
-    env = {"SROK_HOME": str(home), "SROK_TODAY": "2026-12-01", "PATH": "/usr/bin:/bin"}
-    subprocess.run(
-        [sys.executable, "-m", "cli", "demo", "--reset", "--sweep-days", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return (home / "public" / "current" / "index.html").as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    b = Browser()
-    yield b
-    b.close()
+def page(demo_home: Path) -> str:
+    return (demo_home / "public" / "current" / "index.html").as_uri()
 
 
 def test_on_a_phone_nothing_scrolls_sideways_and_every_cell_is_labelled(

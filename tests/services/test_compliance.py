@@ -83,22 +83,49 @@ def test_the_figures_of_a_hand_checked_quarter(
     ).as_dict()
 
     a, b = report["organs"]["Орган А"], report["organs"]["Орган Б"]
+    it = report["organs"]["Отдел информатизации"]
+    assert list(report["organs"]) == ["Орган А", "Орган Б", "Отдел информатизации"]
     assert (a["3.1"]["due"], a["3.1"]["on_time"]) == (1, 1)
     assert (a["1.4"]["late"], a["1.4"]["late_days"], a["1.4"]["reminders"]) == (1, 2, 1)
-    assert a["3.4"]["overdue"] == 1
     assert (b["3.1"]["late"], b["3.1"]["late_days"]) == (1, 2)
-    assert (b["1.4"]["overdue"], b["3.4"]["overdue"]) == (1, 1)
-    assert report["totals"]["Орган А"]["on_time_rate"] == 0.333
+    assert b["1.4"]["overdue"] == 1
+    assert "3.4" not in a and "3.4" not in b  # the IT department owes п. 3.4, not the organs
+    assert it["3.4"]["overdue"] == 2
+    assert report["totals"]["Орган А"]["on_time_rate"] == 0.5
     assert report["totals"]["Орган Б"]["on_time_rate"] == 0.0
+    for clauses in report["organs"].values():  # every row adds up
+        for t in clauses.values():
+            assert t["judged"] == t["on_time"] + t["late"] + t["overdue"]
+            assert t["due"] == t["judged"] + t["pending"]
+    overall = report["overall"]
+    assert (overall["judged"], overall["on_time"], overall["late"], overall["overdue"]) == (
+        6,
+        1,
+        2,
+        3,
+    )
+    assert overall["on_time_rate"] == 0.167
+    # Who is late now: А's 3.4 (due 12.10), Б's 1.4 (10.11) and 3.4 (17.11), worst first.
+    assert report["late_now_total"] == 3
+    assert [(c["owner"], c["organ"], c["clause"]) for c in report["late_now"]] == [
+        ("Отдел информатизации", "Орган А", "3.4"),
+        ("Орган Б", "Орган Б", "1.4"),
+        ("Отдел информатизации", "Орган Б", "3.4"),
+    ]
     worst = report["worst"][0]
     # А's п. 3.4, due 12.10: 14 working days left in October, 20 in November (04.11 off).
-    assert (worst["organ"], worst["clause"], worst["late_working_days"]) == ("Орган А", "3.4", 34)
+    assert (worst["owner"], worst["organ"], worst["clause"], worst["late_working_days"]) == (
+        "Отдел информатизации",
+        "Орган А",
+        "3.4",
+        34,
+    )
     assert len(report["worst"]) == 5
     assert report["trend"]["Орган А"] == {
         "2026Q1": None,
         "2026Q2": None,
         "2026Q3": None,
-        "2026Q4": 0.333,
+        "2026Q4": 0.5,
     }
 
 
@@ -114,7 +141,15 @@ def test_the_report_comes_as_html_with_a_chart_csv_and_json(
     rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode())))
     data = json.loads(render(report, "json"))
 
-    assert '<html lang="ru">' in html and "<svg" in html and "IV квартал 2026 г." in html
-    assert "Орган А, 2026Q4: 33 %" in html
-    assert {(r["organ"], r["clause"]) for r in rows} >= {("Орган А", "1.4"), ("Орган Б", "3.4")}
+    assert '<html lang="ru">' in html and 'class="trend"' in html and "IV квартал 2026 г." in html
+    assert '<th scope="col">IV кв. 2026</th>' in html and "2026Q" not in html
+    assert 'data-label="IV кв. 2026"' in html and "50 %" in html
+    trend = html.split('class="trend"')[1].split("</table>")[0]
+    assert "сроков не было" in trend and "—" not in trend
+    assert "<strong>17 %</strong> сроков выполнено вовремя (1 из 6)" in html
+    assert html.index("Кто не выполнил") < html.index("По органам")
+    assert {(r["organ"], r["clause"]) for r in rows} >= {
+        ("Орган А", "1.4"),
+        ("Отдел информатизации", "3.4"),
+    }
     assert data["quarter"] == "2026Q4"
