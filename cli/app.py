@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, emit, fail, parse_date
+from cli.output import EXIT_BAD_INPUT, emit, fail, parse_date, stream_json
 from domain.calendar import CalendarError
 from domain.errors import RuleViolation
 
@@ -88,25 +88,28 @@ def init(as_json: JsonFlag = False) -> None:
 
 @app.command("status")
 def status(
-    account: Annotated[int | None, typer.Option("--account", help="Only this account.")] = None,
+    account: Annotated[int | None, typer.Option("--account", help="Только этот аккаунт.")] = None,
     organ: Annotated[
-        int | None, typer.Option("--organ", help="Only this organ's accounts.")
+        int | None, typer.Option("--organ", help="Только аккаунты этого органа.")
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Judge as of this date (default: today in Asia/Barnaul)."),
+        typer.Option("--as-of", help="Оценить на эту дату (по умолчанию сегодня по Asia/Barnaul)."),
     ] = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only steps not yet done.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="Только невыполненные шаги.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Все шаги таблицей, даже по всему городу.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show every step with its due date, state and how the date was computed."""
-    from services.status import step_views
+    """Сроки: по всему городу сводка по органам и просрочки, по органу или аккаунту все шаги."""
+    from services.status import iter_step_views, most_overdue, status_summary
 
     with guard(as_json):
         application = srok()
         day = parse_date("--as-of", as_of) if as_of else application.today()
         with application.transaction() as session:
-            views = step_views(
+            views = iter_step_views(
                 session=session,
                 calendar=application.calendar,
                 as_of=day,
@@ -114,12 +117,19 @@ def status(
                 organ_id=organ,
                 open_only=open_only,
             )
-        if as_json:
-            emit([v.as_dict() for v in views], as_json=True)
-        else:
-            from cli.tables import print_status
+            if as_json:
+                stream_json(v.as_dict() for v in views)
+                return
+            from cli.tables import print_status, print_summary
 
-            print_status(views, as_of=day)
+            if account is None and organ is None and not show_all:
+                print_summary(
+                    status_summary(session=session, as_of=day),
+                    most_overdue(session=session, calendar=application.calendar, as_of=day),
+                    as_of=day,
+                )
+            else:
+                print_status(list(views), as_of=day)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,19 @@ def emit(data: Any, *, as_json: bool, human: Callable[[], None] | str | None = N
         human()
     elif human is not None:
         print(human)
+
+
+def stream_json(items: Iterable[Any]) -> None:
+    """Print a JSON array one element a line, as the items come: constant memory."""
+    out = sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode  # the C encoder
+    first = True
+    out.write("[")
+    for item in items:
+        out.write("\n" if first else ",\n")
+        out.write(encode(item))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
 
 
 def fail(error: RuleViolation, *, as_json: bool) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from domain.calendar import WorkingCalendar
 from domain.clauses import CLAUSES
@@ -42,7 +44,93 @@ class StepView:
     calendar_version: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)  # flat fields: a copy, without asdict's deep recursion
+
+
+def _step_query(
+    *, account_id: int | None, organ_id: int | None, open_only: bool
+) -> sa.Select[*tuple[Any, ...]]:
+    """Select the columns a view needs, not four ORM objects a row."""
+    query: sa.Select[*tuple[Any, ...]] = (
+        sa.select(
+            col(Step.id),
+            col(Step.clause),
+            col(Step.counted_from),
+            col(Step.due),
+            col(Step.done_on),
+            col(Step.provisional),
+            col(Step.explanation),
+            col(Step.calendar_version),
+            col(Cycle.kind),
+            col(Cycle.occurred_on),
+            col(Account.id).label("account_id"),
+            col(Account.network),
+            col(Account.url),
+            col(Organ.id).label("organ_id"),
+            col(Organ.name).label("organ"),
+        )
+        .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .order_by(
+            col(Organ.name), col(Account.id), col(Cycle.occurred_on), col(Cycle.id), col(Step.id)
+        )
+    )
+    if account_id is not None:
+        query = query.where(col(Step.account_id) == account_id)
+    if organ_id is not None:
+        query = query.where(col(Account.organ_id) == organ_id)
+    if open_only:
+        query = query.where(col(Step.done_on).is_(None))
+    return query
+
+
+def _view(row: Any, *, calendar: WorkingCalendar, as_of: date) -> StepView:
+    status = evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of)
+    if status.state is StepState.WAITING:
+        explanation = WAITING_WORDS.get(row.clause, "")
+    else:
+        explanation = row.explanation or ""
+    return StepView(
+        step_id=row.id,
+        account_id=row.account_id,
+        organ_id=row.organ_id,
+        organ=row.organ,
+        network=NETWORKS[row.network].russian,
+        url=row.url,
+        cycle=f"{row.kind} {row.occurred_on.isoformat()}",
+        clause=row.clause,
+        duty=CLAUSES[row.clause].duty,
+        counted_from=row.counted_from.isoformat() if row.counted_from else None,
+        due=row.due.isoformat() if row.due else None,
+        done=row.done_on.isoformat() if row.done_on else None,
+        state=status.state.value,
+        state_ru=RUSSIAN_STATE[status.state],
+        late_working_days=status.late_working_days,
+        provisional=row.provisional,
+        explanation=explanation,
+        calendar_version=row.calendar_version,
+    )
+
+
+def iter_step_views(
+    *,
+    session: Session,
+    calendar: WorkingCalendar,
+    as_of: date,
+    account_id: int | None = None,
+    organ_id: int | None = None,
+    open_only: bool = False,
+    batch: int = 2000,
+) -> Iterator[StepView]:
+    """Judge steps as of ``as_of`` one at a time, reading the database in batches.
+
+    Memory stays flat however large the city: rows are fetched ``batch`` at a
+    time (a server-side cursor on PostgreSQL) and never held all at once.
+    """
+    query = _step_query(account_id=account_id, organ_id=organ_id, open_only=open_only)
+    for row in session.execute(query.execution_options(yield_per=batch)):
+        yield _view(row, calendar=calendar, as_of=as_of)
 
 
 def step_views(
@@ -55,49 +143,94 @@ def step_views(
     open_only: bool = False,
 ) -> list[StepView]:
     """Judge every step (or an account's, or an organ's) as of ``as_of``."""
-    query = (
-        select(Step, Cycle, Account, Organ)
-        .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
-        .join(Account, col(Account.id) == col(Step.account_id))
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .order_by(
-            col(Organ.name), col(Account.id), col(Cycle.occurred_on), col(Cycle.id), col(Step.id)
+    return list(
+        iter_step_views(
+            session=session,
+            calendar=calendar,
+            as_of=as_of,
+            account_id=account_id,
+            organ_id=organ_id,
+            open_only=open_only,
         )
     )
-    if account_id is not None:
-        query = query.where(Step.account_id == account_id)
-    if organ_id is not None:
-        query = query.where(Account.organ_id == organ_id)
-    if open_only:
-        query = query.where(col(Step.done_on).is_(None))
-    views = []
-    for step, cycle, account, organ in session.exec(query):
-        status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
-        if status.state is StepState.WAITING:
-            explanation = WAITING_WORDS.get(step.clause, "")
-        else:
-            explanation = step.explanation or ""
-        assert step.id is not None and account.id is not None and organ.id is not None
-        views.append(
-            StepView(
-                step_id=step.id,
-                account_id=account.id,
-                organ_id=organ.id,
-                organ=organ.name,
-                network=NETWORKS[account.network].russian,
-                url=account.url,
-                cycle=f"{cycle.kind} {cycle.occurred_on.isoformat()}",
-                clause=step.clause,
-                duty=CLAUSES[step.clause].duty,
-                counted_from=step.counted_from.isoformat() if step.counted_from else None,
-                due=step.due.isoformat() if step.due else None,
-                done=step.done_on.isoformat() if step.done_on else None,
-                state=status.state.value,
-                state_ru=RUSSIAN_STATE[status.state],
-                late_working_days=status.late_working_days,
-                provisional=step.provisional,
-                explanation=explanation,
-                calendar_version=step.calendar_version,
-            )
+
+
+@dataclass(frozen=True)
+class OrganSummary:
+    """How many steps of an organ's accounts are in each state on a day."""
+
+    organ_id: int
+    organ: str
+    accounts: int
+    overdue: int
+    pending: int
+    waiting: int
+    done: int
+    done_late: int
+
+
+def status_summary(
+    *, session: Session, as_of: date, organ_id: int | None = None
+) -> list[OrganSummary]:
+    """Count steps per organ and state in SQL: a whole city answers in one query.
+
+    As ``domain.lifecycle.evaluate`` judges: a step without a due date waits; one
+    done on or before its due date is done on time; one still open is overdue
+    after its due date and pending up to it.
+    """
+    due, done = col(Step.due), col(Step.done_on)
+
+    def count(condition: Any) -> Any:
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    query = (
+        sa.select(
+            col(Organ.id),
+            col(Organ.name),
+            sa.func.count(sa.distinct(col(Account.id))).label("accounts"),
+            count(sa.and_(done.is_(None), due < as_of)).label("overdue"),
+            count(sa.and_(done.is_(None), due >= as_of)).label("pending"),
+            count(due.is_(None)).label("waiting"),
+            count(sa.and_(done.is_not(None), done <= due)).label("done"),
+            count(sa.and_(done.is_not(None), done > due)).label("done_late"),
         )
-    return views
+        .select_from(Organ)
+        .join(Account, col(Account.organ_id) == col(Organ.id))
+        .join(Step, col(Step.account_id) == col(Account.id))
+        .group_by(col(Organ.id), col(Organ.name))
+        .order_by(sa.desc("overdue"), col(Organ.name))
+    )
+    if organ_id is not None:
+        query = query.where(col(Organ.id) == organ_id)
+    return [
+        OrganSummary(
+            organ_id=r[0],
+            organ=r[1],
+            accounts=int(r.accounts),
+            overdue=int(r.overdue or 0),
+            pending=int(r.pending or 0),
+            waiting=int(r.waiting or 0),
+            done=int(r.done or 0),
+            done_late=int(r.done_late or 0),
+        )
+        for r in session.execute(query)
+    ]
+
+
+def most_overdue(
+    *,
+    session: Session,
+    calendar: WorkingCalendar,
+    as_of: date,
+    organ_id: int | None = None,
+    limit: int = 20,
+) -> list[StepView]:
+    """Return the open steps past their due date on ``as_of``, the longest overdue first."""
+    query = (
+        _step_query(account_id=None, organ_id=organ_id, open_only=True)
+        .where(col(Step.due) < as_of)
+        .order_by(None)
+        .order_by(col(Step.due), col(Account.id), col(Step.id))
+        .limit(limit)
+    )
+    return [_view(row, calendar=calendar, as_of=as_of) for row in session.execute(query)]
