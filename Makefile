@@ -35,6 +35,7 @@ check: $(VENV)/.synced ## Lint, format check, type check
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
 	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
 
 serve: $(VENV)/.synced ## Prefect server on 127.0.0.1:4200 with the deployments and a worker

@@ -1,0 +1,86 @@
+"""What `srok status` costs a user on a large city, end to end, as a separate process.
+
+Generates a city of ACCOUNTS accounts (benchmarks/sweep_bench.py's generator) in a
+temporary SROK_HOME, then times the commands a person and a script run, each as a
+whole `srok` process (imports included), and the peak memory of each:
+- `srok status` (the whole-city summary; the goal: < 2 s at 100,000 accounts);
+- `srok status --json` to /dev/null (streamed; goals: < 10 s and < 300 MB);
+- `srok status --organ 1` (one organ's full table).
+Rounds are interleaved. The temporary folder is removed afterwards.
+
+Usage: python benchmarks/status_bench.py [ACCOUNTS] [ROUNDS]   (defaults 100000, 3)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from benchmarks.sweep_bench import AS_OF, generate
+from services.app import Srok
+from services.settings import Settings
+
+SROK = str(Path(sys.executable).with_name("srok"))
+COMMANDS = {
+    "status (summary)": ["status"],
+    "status --json": ["status", "--json"],
+    "status --organ 1": ["status", "--organ", "1"],
+}
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run one command, output to /dev/null; return (seconds, that process's peak RSS in MB)."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(
+        SROK,
+        [SROK, *args],
+        env,
+        file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)],
+    )
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"srok {' '.join(args)} failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    accounts = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    home = Path(tempfile.mkdtemp(prefix="srok-status-bench-"))
+    try:
+        env = {**os.environ, "SROK_HOME": str(home), "SROK_TODAY": AS_OF.isoformat()}
+        env.pop("SROK_DATABASE_URL", None)
+        os.environ["SROK_HOME"] = str(home)
+        app = Srok(dataclasses.replace(Settings.from_env(), today_override=AS_OF))
+        app.init()
+        generate(app, accounts)
+        app.engine.dispose()
+        times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+        peaks: dict[str, float] = dict.fromkeys(COMMANDS, 0.0)
+        for _ in range(rounds):
+            for name, args in COMMANDS.items():
+                seconds, rss = run(args, env)
+                times[name].append(seconds)
+                peaks[name] = max(peaks[name], rss)
+        print(f"srok status on {accounts} accounts ({accounts * 4} steps), {rounds} rounds:")
+        for name, values in times.items():
+            print(
+                f"  {name:<18} min {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
+                f"  max {max(values):6.2f} s  peak RSS {peaks[name]:6.0f} MB"
+            )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
