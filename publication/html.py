@@ -46,7 +46,12 @@ COLUMNS = (
     "Действующий адрес",
     "Дата создания",
     "Прежние адреса и даты изменения",
+    "Внесено в Реестр",
 )
+FILE_WORDS = {  # what each published file is, for a resident who is not a programmer
+    "meta.csv": "паспорт набора открытых данных: что в нём, кто публикует, до какого дня актуален",
+    "registry.json": "те же сведения в формате JSON, для программ",
+}
 
 
 def _previous(previous: Sequence[dict[str, str]]) -> str:
@@ -77,6 +82,7 @@ def render(
             f'<a href="{url}" rel="noopener">{url}</a>',
             ru(date.fromisoformat(str(row["created_on"]))),
             _previous(row["previous"]),
+            ru(date.fromisoformat(str(row["entered_on"]))),
         )
         body.append(
             "<tr>"
@@ -90,7 +96,10 @@ def render(
         if rows
         else "<p>Сведений в Реестре пока нет.</p>"
     )
-    links = "".join(f'<li><a href="{escape(name)}">{escape(name)}</a></li>' for name in files)
+    links = "".join(
+        f'<li><a href="{escape(name)}">{escape(name)}</a> — {escape(_file_words(name))}</li>'
+        for name in files
+    )
     page = (
         '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -102,10 +111,22 @@ def render(
         "с п. 3.5 Порядка создания и ведения аккаунтов (постановление Администрации города "
         "Новоалтайска от 27.03.2023 № 608).</p>\n"
         f"{table}\n"
-        '<section class="files"><h2>Открытые данные</h2><ul>'
+        '<section class="files"><h2>Открытые данные</h2>'
+        "<p>Те же сведения для скачивания и обработки, по методическим рекомендациям "
+        "по публикации открытых данных (версия 3.0):</p><ul>"
         f"{links}</ul></section>\n" + _anchor(anchor) + "</main>\n</body>\n</html>\n"
     )
     return page.encode("utf-8")
+
+
+def _file_words(name: str) -> str:
+    if name in FILE_WORDS:
+        return FILE_WORDS[name]
+    if name.startswith("structure-"):
+        return "структура набора: поля данных, их описание и формат"
+    if name.startswith("data-"):
+        return "данные Реестра в формате CSV (UTF-8, через запятую), по строке на аккаунт"
+    return "файл публикации"
 
 
 def _anchor(anchor: tuple[int | None, str | None]) -> str:

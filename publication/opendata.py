@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.dates import ru
-
 STANDARD = "http://opendata.gosmonitor.ru/standard/3.0"
 STRUCTURE_VERSION = "20261201"  # the day this structure was defined; bump when fields change
 
@@ -34,24 +32,30 @@ FIELDS = (
     ("network", "Social network", "Социальная сеть", "string"),
     ("url", "Current address of the account", "Действующий адрес аккаунта", "string"),
     (
-        "created",
+        "created_on",
         "Date the account was created (YYYY-MM-DD)",
         "Дата создания аккаунта (ГГГГ-ММ-ДД)",
         "date",
     ),
     (
         "previous",
-        "Previous addresses with the dates they were changed",
-        "Предыдущие адреса аккаунта и даты их изменения",
+        "Previous addresses of the account, oldest first, separated by '; ', each written as "
+        "'ADDRESS (до YYYY-MM-DD)' where the date is the day the address changed; empty if "
+        "the address never changed",
+        "Предыдущие адреса аккаунта, начиная с самого раннего, через «; », каждый в виде "
+        "«АДРЕС (до ГГГГ-ММ-ДД)», где дата — день изменения адреса; пусто, если адрес не "
+        "менялся",
         "string",
     ),
     (
-        "entered",
-        "Date entered into the Registry (YYYY-MM-DD)",
-        "Дата внесения сведений в Реестр (ГГГГ-ММ-ДД)",
+        "entered_on",
+        "Date the details shown were entered into the Registry (YYYY-MM-DD)",
+        "Дата внесения показанных сведений в Реестр (ГГГГ-ММ-ДД)",
         "date",
     ),
 )
+# Field names are those of registry.json's rows (created_on, entered_on, previous, ...),
+# so the same field has one name in every published file.
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def _csv(rows: Sequence[Sequence[object]]) -> bytes:
 
 
 def previous_words(previous: Sequence[dict[str, str]]) -> str:
-    return "; ".join(f"{p['url']} (до {ru(date.fromisoformat(p['changed_on']))})" for p in previous)
+    """Write earlier addresses as the structure file describes: ``ADDRESS (до YYYY-MM-DD)``."""
+    return "; ".join(f"{p['url']} (до {p['changed_on']})" for p in previous)
 
 
 def file_names(on: date) -> tuple[str, str]:

@@ -151,7 +151,20 @@ def test_the_open_data_set_follows_the_recommendations(
     assert structure[0] == ["field name", "english description", "russian description", "format"]
     rows = list(csv.DictReader(io.StringIO((folder / data_file).read_text(encoding="utf-8"))))
     assert [f[0] for f in structure[1:]] == list(rows[0])
-    assert rows[0]["previous"] == "https://vk.com/kultura_test (до 02.11.2026)"
+    assert rows[0]["previous"] == "https://vk.com/kultura_test (до 2026-11-02)"
+    document = json.loads((folder / "registry.json").read_text(encoding="utf-8"))
+    shared = (set(rows[0]) - {"num"}) & set(document["rows"][0])
+    assert shared == set(rows[0]) - {"num"}  # one name for one field in every file
+    assert all(rows[0][k] == document["rows"][0][k] for k in shared - {"previous"})
+    previous_field = next(f for f in structure if f[0] == "previous")
+    assert (
+        "АДРЕС (до ГГГГ-ММ-ДД)" in previous_field[2]
+        and "ADDRESS (до YYYY-MM-DD)" in (previous_field[1])
+    )
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Внесено в Реестр" in page and "05.11.2026" in page
+    assert "meta.csv</a> — паспорт набора открытых данных" in page
+    assert f"{data_file}</a> — данные Реестра в формате CSV" in page
 
 
 def test_the_same_registry_gives_byte_identical_files(
