@@ -28,11 +28,6 @@ from models.tables import Account, Organ, Reminder, Step
 IT_DEPARTMENT = "Отдел информатизации"  # owes п. 3.4 and 3.5 for every organ's accounts
 
 
-def owner(clause: str, organ: Organ) -> str:
-    """Name who owes a step: the organ that runs the account, or the IT department."""
-    return IT_DEPARTMENT if CLAUSES[clause].party is Party.IT else organ.name
-
-
 @dataclass
 class Tally:
     """What was due in a quarter and how it went; ``judged`` = on_time + late + overdue."""
@@ -108,58 +103,77 @@ def _sent_reminders(first: date, last: date, organ_id: int | None) -> sa.Select[
     return query
 
 
-def _case(
-    step: Step, account: Account, organ: Organ, status: Any, reminders: int
-) -> dict[str, Any]:
+def _step_rows(where: Any, organ_id: int | None) -> sa.Select[*tuple[Any, ...]]:
+    """Select plain columns of the steps ``where`` holds: no ORM object per row."""
+    query: sa.Select[*tuple[Any, ...]] = (
+        sa.select(
+            col(Step.id),
+            col(Step.clause),
+            col(Step.due),
+            col(Step.done_on),
+            col(Account.id).label("account_id"),
+            col(Account.network),
+            col(Account.url),
+            col(Organ.name).label("organ"),
+        )
+        .join(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(where)
+    )
+    if organ_id is not None:
+        query = query.where(col(Account.organ_id) == organ_id)
+    return query
+
+
+def _case(row: Any, status: Any, reminders: int) -> dict[str, Any]:
     return {
-        "account_id": account.id,
-        "owner": owner(step.clause, organ),
-        "organ": organ.name,
-        "network": NETWORKS[account.network].russian,
-        "url": account.url,
-        "clause": step.clause,
-        "duty": CLAUSES[step.clause].duty,
-        "due": step.due.isoformat() if step.due else None,
-        "done": step.done_on.isoformat() if step.done_on else None,
+        "account_id": row.account_id,
+        "owner": IT_DEPARTMENT if CLAUSES[row.clause].party is Party.IT else row.organ,
+        "organ": row.organ,
+        "network": NETWORKS[row.network].russian,
+        "url": row.url,
+        "clause": row.clause,
+        "duty": CLAUSES[row.clause].duty,
+        "due": row.due.isoformat() if row.due else None,
+        "done": row.done_on.isoformat() if row.done_on else None,
         "state": status.state.value,
         "late_working_days": status.late_working_days,
         "reminders": reminders,
     }
 
 
-def _by_lateness(cases: list[dict[str, Any]]) -> None:
-    cases.sort(
-        key=lambda c: (
-            -int(c["late_working_days"]),
-            str(c["owner"]),
-            str(c["organ"]),
-            int(c["account_id"] or 0),
-            str(c["clause"]),
-        )
+def _lateness_key(c: dict[str, Any]) -> tuple[int, str, str, int, str]:
+    return (
+        -int(c["late_working_days"]),
+        str(c["owner"]),
+        str(c["organ"]),
+        int(c["account_id"] or 0),
+        str(c["clause"]),
     )
 
 
 def _tallies(
-    session: Session, calendar: WorkingCalendar, quarter: Quarter, as_of: date, organ_id: int | None
+    session: Session,
+    calendar: WorkingCalendar,
+    quarter: Quarter,
+    as_of: date,
+    organ_id: int | None,
+    *,
+    worst: int = 0,
 ) -> tuple[dict[str, dict[str, Tally]], list[dict[str, Any]]]:
-    query = (
-        select(Step, Account, Organ)
-        .join(Account, col(Account.id) == col(Step.account_id))
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(col(Step.due) >= quarter.first_day, col(Step.due) <= quarter.last_day)
-    )
-    if organ_id is not None:
-        query = query.where(Account.organ_id == organ_id)
+    """Tally the quarter's steps by owner and clause; return the ``worst`` late cases too."""
+    in_quarter = sa.and_(col(Step.due) >= quarter.first_day, col(Step.due) <= quarter.last_day)
     sent: dict[int, int] = dict(
         session.execute(_sent_reminders(quarter.first_day, quarter.last_day, organ_id)).all()
     )
     organs: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    cases: list[dict[str, Any]] = []
-    for step, account, organ in session.exec(query):
-        tally = organs[owner(step.clause, organ)][step.clause]
-        status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
+    late: list[tuple[Any, Any]] = []
+    for row in session.execute(_step_rows(in_quarter, organ_id)):
+        who = IT_DEPARTMENT if CLAUSES[row.clause].party is Party.IT else row.organ
+        tally = organs[who][row.clause]
+        status = evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of)
         tally.due += 1
-        tally.reminders += sent.get(step.id or 0, 0)
+        tally.reminders += sent.get(row.id, 0)
         if status.state is StepState.DONE:
             tally.on_time += 1
         elif status.state is StepState.DONE_LATE:
@@ -169,9 +183,10 @@ def _tallies(
             tally.overdue += 1
         else:
             tally.pending += 1
-        if status.late_working_days:
-            cases.append(_case(step, account, organ, status, sent.get(step.id or 0, 0)))
-    _by_lateness(cases)
+        if worst and status.late_working_days:
+            late.append((row, status))
+    cases = [_case(row, status, sent.get(row.id, 0)) for row, status in late]
+    cases = sorted(cases, key=_lateness_key)[:worst]
     # The organs by name, then the IT department, so its own steps stand apart.
     order = sorted(organs, key=lambda o: (o == IT_DEPARTMENT, o))
     return {o: dict(organs[o]) for o in order}, cases
@@ -180,21 +195,24 @@ def _tallies(
 def _late_now(
     session: Session, calendar: WorkingCalendar, as_of: date, organ_id: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Every step still open past its due date on ``as_of``, whatever quarter it fell in."""
-    query = (
-        select(Step, Account, Organ)
-        .join(Account, col(Account.id) == col(Step.account_id))
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(col(Step.done_on).is_(None), col(Step.due) < as_of)
+    """The steps still open past their due date on ``as_of``, the longest first, and how many.
+
+    Whatever quarter they fell in; counted and ordered in SQL, so only ``limit``
+    rows are read however late the city is.
+    """
+    open_late = sa.and_(col(Step.done_on).is_(None), col(Step.due) < as_of)
+    total = session.execute(
+        sa.select(sa.func.count()).select_from(_step_rows(open_late, organ_id).subquery())
+    ).scalar_one()
+    rows = session.execute(
+        _step_rows(open_late, organ_id)
+        .order_by(col(Step.due), col(Organ.name), col(Account.id), col(Step.clause))
+        .limit(limit)
     )
-    if organ_id is not None:
-        query = query.where(Account.organ_id == organ_id)
     cases = [
-        _case(step, account, organ, evaluate(calendar, due=step.due, done_on=None, as_of=as_of), 0)
-        for step, account, organ in session.exec(query)
+        _case(row, evaluate(calendar, due=row.due, done_on=None, as_of=as_of), 0) for row in rows
     ]
-    _by_lateness(cases)
-    return cases[:limit], len(cases)
+    return sorted(cases, key=_lateness_key), int(total)
 
 
 def compliance_report(
@@ -212,10 +230,8 @@ def compliance_report(
     Also list who is late with what on ``as_of`` (at most ``late_now`` rows, the
     latest first, with the total) and each organ's on-time rate over four quarters.
     """
-    organs, cases = _tallies(session, calendar, quarter, as_of, organ_id)
-    report = Report(
-        quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases[:worst]
-    )
+    organs, cases = _tallies(session, calendar, quarter, as_of, organ_id, worst=worst)
+    report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
     for organ, clauses in organs.items():
         total = Tally()
@@ -227,7 +243,7 @@ def compliance_report(
     for _ in range(3):
         quarters.insert(0, quarters[0].previous())
     for q in quarters:
-        past, _ = _tallies(session, calendar, q, as_of, organ_id)
+        past = organs if q == quarter else _tallies(session, calendar, q, as_of, organ_id)[0]
         for organ in set(past) | set(organs):
             total = Tally()
             for tally in past.get(organ, {}).values():

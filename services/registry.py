@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.networks import NETWORKS
@@ -47,10 +48,13 @@ class PublicEntry:
 
 def public_registry(session: Session, *, on: date) -> list[PublicEntry]:
     """Return the public registry as it stands on ``on``, sorted by organ, network, address."""
+    entered_by_then = sa.and_(
+        col(Step.clause) == "3.4", col(Step.done_on).is_not(None), col(Step.done_on) <= on
+    )
     entered = session.execute(
         select(col(Step.account_id), col(Step.done_on), col(Cycle.occurred_on))
         .join(Cycle, col(Cycle.id) == col(Step.cycle_id))
-        .where(Step.clause == "3.4", col(Step.done_on).is_not(None), col(Step.done_on) <= on)
+        .where(entered_by_then)
     ).all()
     latest: dict[int, tuple[date, date]] = {}
     for account_id, done_on, occurred_on in entered:
@@ -59,36 +63,39 @@ def public_registry(session: Session, *, on: date) -> list[PublicEntry]:
             latest[account_id] = (occurred_on, done_on)
     if not latest:
         return []
-    accounts = session.exec(
-        select(Account, Organ)
+    # A subquery, not a list of ids: a list breaks past 65,535 parameters on a large city.
+    public_ids = select(col(Step.account_id)).where(entered_by_then)
+    # Plain columns, not ORM objects: the public registry of a large city is many rows.
+    accounts = session.execute(
+        select(col(Account.id), col(Account.network), col(Account.created_on), col(Organ.name))
         .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(col(Account.id).in_(list(latest)), col(Account.active))
+        .where(col(Account.id).in_(public_ids), col(Account.active))
     ).all()
-    addresses: dict[int, list[AccountAddress]] = {}
-    for a in session.exec(
-        select(AccountAddress).where(col(AccountAddress.account_id).in_(list(latest)))
+    addresses: dict[int, list[tuple[date, int, str]]] = {}
+    for account_id, valid_from, address_id, url in session.execute(
+        select(
+            col(AccountAddress.account_id),
+            col(AccountAddress.valid_from),
+            col(AccountAddress.id),
+            col(AccountAddress.url),
+        ).where(col(AccountAddress.account_id).in_(public_ids))
     ):
-        addresses.setdefault(a.account_id, []).append(a)
+        addresses.setdefault(account_id, []).append((valid_from, address_id, url))
     entries = []
-    for account, organ in accounts:
-        assert account.id is not None
-        as_of, entered_on = latest[account.id]
-        known = sorted(
-            (a for a in addresses.get(account.id, []) if a.valid_from <= as_of),
-            key=lambda a: (a.valid_from, a.id or 0),
-        )
-        current = known[-1]
+    for account_id, network, created_on, organ in accounts:
+        as_of, entered_on = latest[account_id]
+        known = sorted(a for a in addresses.get(account_id, []) if a[0] <= as_of)
         previous = tuple(
-            AddressChange(a.url, a.valid_from.isoformat(), known[i + 1].valid_from.isoformat())
-            for i, a in enumerate(known[:-1])
+            AddressChange(url, valid_from.isoformat(), known[i + 1][0].isoformat())
+            for i, (valid_from, _, url) in enumerate(known[:-1])
         )
         entries.append(
             PublicEntry(
-                account_id=account.id,
-                organ=organ.name,
-                network=NETWORKS[account.network].russian,
-                url=current.url,
-                created_on=account.created_on.isoformat(),
+                account_id=account_id,
+                organ=organ,
+                network=NETWORKS[network].russian,
+                url=known[-1][2],
+                created_on=created_on.isoformat(),
                 entered_on=entered_on.isoformat(),
                 previous=previous,
             )

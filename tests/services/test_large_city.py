@@ -1,0 +1,133 @@
+"""No statement takes one parameter per account: a city past 65,535 ids still reports and publishes.
+
+psycopg refuses a statement with more than 65,535 parameters and SQLite's limit is
+lower still; a list of every step or account id in an ``IN`` broke the compliance
+report and the public registry at about 30,000 accounts on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from domain.calendar import WorkingCalendar
+from domain.quarter import Quarter
+from models.tables import Account, AccountAddress, Cycle, Organ, Step, utcnow
+from services.compliance import compliance_report
+from services.registry import public_registry
+from services.status import iter_step_views, most_overdue, status_summary
+
+ACCOUNTS = 70_000  # more ids than any one statement may carry
+NETWORKS = ("vk", "ok", "telegram", "max", "rutube", "dzen", "other")
+
+
+def _city(engine: sa.Engine, accounts: int) -> None:
+    now = utcnow()
+    created, entered = date(2026, 10, 1), date(2026, 10, 8)
+    organs = accounts // len(NETWORKS)
+    rows: dict[Any, list[dict[str, Any]]] = {
+        Organ: [{"id": o, "name": f"Орган {o}", "created_at": now} for o in range(1, organs + 1)],
+        Account: [],
+        AccountAddress: [],
+        Cycle: [],
+        Step: [],
+    }
+    for a in range(1, accounts + 1):
+        net = NETWORKS[(a - 1) % len(NETWORKS)]
+        url = f"https://example.org/{net}/a{a}"
+        rows[Account].append(
+            {
+                "id": a,
+                "organ_id": (a - 1) // len(NETWORKS) + 1,
+                "network": net,
+                "network_key": net if net != "other" else "other:example.org",
+                "url": url,
+                "created_on": created,
+                "active": True,
+                "created_at": now,
+            }
+        )
+        rows[AccountAddress].append({"account_id": a, "url": url, "valid_from": created})
+        rows[Cycle].append(
+            {
+                "id": a,
+                "account_id": a,
+                "kind": "creation",
+                "occurred_on": created,
+                "summary": "создан",
+                "created_at": now,
+            }
+        )
+        for n, (clause, due, done) in enumerate(
+            (("3.4", entered, entered), ("1.4", date(2026, 10, 8), None))
+        ):
+            rows[Step].append(
+                {
+                    "id": 2 * a - 1 + n,
+                    "cycle_id": a,
+                    "account_id": a,
+                    "clause": clause,
+                    "counted_from": created,
+                    "due": due,
+                    "provisional": False,
+                    "done_on": done,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    with engine.begin() as conn:
+        for table, values in rows.items():
+            conn.execute(sa.insert(table), values)
+
+
+def _parameters_per_statement(engine: sa.Engine) -> list[int]:
+    """Record how many parameters each statement sent to the database carries."""
+    counts: list[int] = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def count(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        if not many:
+            counts.append(len(params) if params else 0)
+
+    return counts
+
+
+def test_no_query_of_the_report_status_or_registry_grows_with_the_city(
+    engine: sa.Engine, calendar: WorkingCalendar
+) -> None:
+    _city(engine, 700)
+    counts = _parameters_per_statement(engine)
+
+    with Session(engine) as session:
+        compliance_report(
+            session=session, calendar=calendar, quarter=Quarter(2026, 4), as_of=date(2026, 12, 1)
+        )
+        public_registry(session, on=date(2026, 12, 1))
+        status_summary(session=session, as_of=date(2026, 12, 1))
+        most_overdue(session=session, calendar=calendar, as_of=date(2026, 12, 1))
+        list(iter_step_views(session=session, calendar=calendar, as_of=date(2026, 12, 1)))
+
+    assert counts and max(counts) < 20, sorted(counts)[-5:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_city_past_65535_ids_gets_its_report_and_its_public_registry(
+    engine: sa.Engine, calendar: WorkingCalendar
+) -> None:
+    _city(engine, ACCOUNTS)
+
+    with Session(engine) as session:
+        report = compliance_report(
+            session=session, calendar=calendar, quarter=Quarter(2026, 4), as_of=date(2026, 12, 1)
+        )
+        public = public_registry(session, on=date(2026, 12, 1))
+
+    assert report.overall.judged == 2 * ACCOUNTS and report.late_now_total == ACCOUNTS
+    assert len(public) == ACCOUNTS
