@@ -19,7 +19,7 @@ from services.calendar_source import build_calendar
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005_input"
 
 
 @dataclass

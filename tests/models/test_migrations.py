@@ -35,7 +35,9 @@ def test_instants_come_back_in_utc(engine: sa.Engine) -> None:
 
     barnaul = timezone(timedelta(hours=7))
     with Session(engine) as session:
-        session.add(Organ(name="X", created_at=datetime(2026, 12, 1, 9, 0, tzinfo=barnaul)))
+        session.add(
+            Organ(name="X", name_key="x", created_at=datetime(2026, 12, 1, 9, 0, tzinfo=barnaul))
+        )
         session.commit()
         organ = session.get(Organ, 1)
 

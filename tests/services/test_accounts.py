@@ -95,7 +95,7 @@ def test_the_database_itself_holds_one_active_account_per_network(
         ({"url": "https://ok.ru/group"}, "--url", "3.3"),
         ({"url": "vk.com/no-scheme"}, "--url", "3.3"),
         ({"url": "https://vk.com/"}, "--url", "3.3"),
-        ({"network": "myspace"}, "--network", None),
+        ({"network": "myspace"}, "--network", "1.5"),
         ({"created_on": date(2026, 12, 2)}, "--created-on", "3.1"),
         ({"created_on": date(2023, 3, 1)}, "--created-on", "3.1"),
     ],
