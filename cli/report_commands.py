@@ -30,11 +30,10 @@ def compliance(
     from services.compliance import compliance_report, render
     from services.files import check_output_file
 
-    if as_json:
-        fmt = "json"
-    with guard(fmt == "json"):
+    with guard(as_json or fmt == "json"):
         if fmt not in FORMATS:
             raise RuleViolation("--format", f"«{fmt}» — допустимо {', '.join(FORMATS)}", "4")
+        fmt = "json" if as_json else fmt
         if out is not None:
             check_output_file("--out", out)
         application = srok()
