@@ -52,13 +52,13 @@ def _instant() -> Any:
 class Organ(SQLModel, table=True):
     """An organ of the Administration (орган), or the Administration itself."""
 
-    __table_args__ = (sa.UniqueConstraint("name_key", name="uq_organ_name_key"),)
+    __table_args__ = (sa.Index("uq_organ_name_key", "name_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=sa.Column(sa.String(500), nullable=False, unique=True))
     # The name as compared (NFKC, case-folded, single spaces): unique, so that
     # «Комитет по культуре» and «КОМИТЕТ ПО\u00a0КУЛЬТУРЕ» cannot both be registered.
-    name_key: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
+    name_key: str = Field(sa_column=sa.Column(sa.String(500), nullable=False, server_default=""))
     postal_address: str | None = None
     email: str | None = None
     phone: str | None = None

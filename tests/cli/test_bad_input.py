@@ -60,10 +60,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             ["init"],
             ["organ", "add", "Комитет по культуре", "--email", "k@example.invalid"],
             ["organ", "add", "Комитет по спорту"],
-            ["specialist", "add", "--organ", "1", "--name", "Тестова Анна"]
-            + ["--position", "специалист", "--phone", "+7 000", "--email", "a@example.invalid"],
-            ["account", "create", "--organ", "1", "--url", "https://vk.com/kultura_nvl"]
-            + ["--created-on", "2026-11-20", "--specialist", "1"],
+            [*SPECIALIST[:4], "--name", "Тестова Анна", *SPECIALIST[6:], "--email", "a@x.ru"],
+            [
+                *ACCOUNT[:3],
+                "1",
+                "--url",
+                "https://vk.com/kultura_nvl",
+                *ACCOUNT[4:],
+                "--specialist",
+                "1",
+            ],
             ["organ", "set-site", "1", "--page", "https://novoaltaysk.ru/kultura"],
         ):
             assert run(args) == 0, args

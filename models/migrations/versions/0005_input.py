@@ -53,8 +53,12 @@ def _stop(what: str, clashes: dict[object, list[int]]) -> None:
 def upgrade() -> None:
     bind = op.get_bind()
 
-    with op.batch_alter_table("organ", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("name_key", sa.String(length=500), nullable=True))
+    # Added and indexed in place: rebuilding `organ` on SQLite (a batch operation) would
+    # be refused by the foreign keys of a city's existing accounts.
+    op.add_column(
+        "organ",
+        sa.Column("name_key", sa.String(length=500), nullable=False, server_default=""),
+    )
     names: dict[str, list[int]] = defaultdict(list)
     for organ_id, name in bind.execute(sa.text("SELECT id, name FROM organ ORDER BY id")):
         key = name_key(name)
@@ -63,9 +67,7 @@ def upgrade() -> None:
             sa.text("UPDATE organ SET name_key = :key WHERE id = :id"), {"key": key, "id": organ_id}
         )
     _stop("органы с одним наименованием (id)", names)
-    with op.batch_alter_table("organ", schema=None) as batch_op:
-        batch_op.alter_column("name_key", existing_type=sa.String(length=500), nullable=False)
-        batch_op.create_unique_constraint("uq_organ_name_key", ["name_key"])
+    op.create_index("uq_organ_name_key", "organ", ["name_key"], unique=True)
 
     urls: dict[str, list[int]] = defaultdict(list)
     per_network: dict[tuple[int, str], list[int]] = defaultdict(list)
@@ -95,19 +97,18 @@ def upgrade() -> None:
                 {"url": canonical, "id": address_id},
             )
 
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_account_url",
-            ["url"],
-            unique=True,
-            sqlite_where=sa.text("active"),
-            postgresql_where=sa.text("active"),
-        )
+    op.create_index(
+        "uq_account_url",
+        "account",
+        ["url"],
+        unique=True,
+        sqlite_where=sa.text("active"),
+        postgresql_where=sa.text("active"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.drop_index("uq_account_url")
+    op.drop_index("uq_account_url", table_name="account")
+    op.drop_index("uq_organ_name_key", table_name="organ")
     with op.batch_alter_table("organ", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_organ_name_key", type_="unique")
         batch_op.drop_column("name_key")
