@@ -69,7 +69,10 @@ class Srok:
         url = sa.engine.make_url(self.settings.database_url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
-        return Path(url.database or "")
+        database = url.database or ""
+        if url.query.get("uri") == "true":  # sqlite:///file:/path/srok.db?mode=ro&uri=true
+            database = database.removeprefix("file:")
+        return Path(database)
 
     def init(self) -> str:
         """Create or upgrade the schema; return the revision it is at."""
