@@ -16,6 +16,8 @@ Create Date: 2026-12-01
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -39,7 +41,7 @@ def _canonical(url: str, network: str | None) -> tuple[str | None, str]:
     return net.code, canonical
 
 
-def _stop(what: str, clashes: dict[object, list[int]]) -> None:
+def _stop(what: str, clashes: Mapping[Any, list[int]]) -> None:
     found = [f"{key}: {', '.join(map(str, ids))}" for key, ids in clashes.items() if len(ids) > 1]
     if found:
         raise RuleViolation(
