@@ -61,6 +61,7 @@ def generate(app: Srok, accounts: int, seed: int = 608) -> None:
             {
                 "id": o,
                 "name": f"Орган {o}",
+                "name_key": f"орган {o}",
                 "email": f"organ{o}@example.invalid",
                 "head_email": f"head{o}@example.invalid",
                 "created_at": now,

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, emit, fail, parse_date, stream_json
+from cli.output import (
+    EXIT_BAD_INPUT,
+    click_errors,
+    emit,
+    fail,
+    parse_date,
+    stream_json,
+    usage_error,
+)
 from domain.calendar import CalendarError
 from domain.errors import RuleViolation
 
@@ -26,10 +35,14 @@ app = typer.Typer(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+# Ids are SQL BIGINTs: a larger or a negative one names nothing and is refused as a parse error.
+MAX_ID = 2**63 - 1
+ID_RANGE = {"min": 1, "max": MAX_ID}
 
 
 class State:
     actor: str = ""
+    apps: list[Srok] = []  # noqa: RUF012 - made by this run, their engines closed at its end
 
 
 def actor() -> str:
@@ -52,24 +65,36 @@ def guard(as_json: bool) -> Iterator[None]:
     import sqlalchemy as sa
 
     from services.accounts import integrity_message
+    from services.app import database_fault
+    from services.files import file_fault
 
     try:
         yield
     except RuleViolation as error:
         fail(error, as_json=as_json)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise typer.Exit(getattr(error, "exit_code", EXIT_BAD_INPUT)) from None
     except sa.exc.IntegrityError as error:
         fail(integrity_message(error), as_json=as_json)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except CalendarError as error:
         fail(RuleViolation("calendar", str(error)), as_json=as_json)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except sa.exc.DBAPIError as error:
+        fault = database_fault(error)
+        fail(fault, as_json=as_json)
+        raise typer.Exit(fault.exit_code) from None
+    except OSError as error:
+        fault = file_fault(error)
+        fail(fault, as_json=as_json)
+        raise typer.Exit(fault.exit_code) from None
 
 
 def srok() -> Srok:
     from services.app import Srok
 
-    return Srok(actor=State.actor or None)
+    application = Srok(actor=State.actor or None)
+    State.apps.append(application)
+    return application
 
 
 @app.command("init")
@@ -88,9 +113,11 @@ def init(as_json: JsonFlag = False) -> None:
 
 @app.command("status")
 def status(
-    account: Annotated[int | None, typer.Option("--account", help="Только этот аккаунт.")] = None,
+    account: Annotated[
+        int | None, typer.Option("--account", help="Только этот аккаунт.", **ID_RANGE)
+    ] = None,
     organ: Annotated[
-        int | None, typer.Option("--organ", help="Только аккаунты этого органа.")
+        int | None, typer.Option("--organ", help="Только аккаунты этого органа.", **ID_RANGE)
     ] = None,
     as_of: Annotated[
         str | None,
@@ -132,7 +159,13 @@ def status(
                 print_status(list(views), as_of=day)
 
 
-def main() -> None:
+_registered = False
+
+
+def _register() -> None:
+    global _registered
+    if _registered:
+        return
     from cli import (
         audit_commands,
         calendar_commands,
@@ -152,4 +185,49 @@ def main() -> None:
     registry_commands.register(app)
     event_commands.register(app)
     publish_commands.register(app)
-    app()
+    _registered = True
+
+
+def run(args: Sequence[str]) -> int:
+    """Run one `srok` command line and return its exit code; never a traceback for bad input.
+
+    A parse error (an unknown command or option, ``abc`` for an id) is reported
+    like any bad input: exit 2, and with ``--json`` the error object on stdout.
+    """
+    _register()
+    argv = list(args)
+    try:
+        code = app(args=argv, prog_name="srok", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as error:
+        error.show()
+        return EXIT_BAD_INPUT
+    except click_errors.UsageError as error:
+        fail(usage_error(error), as_json="--json" in argv)
+        if error.ctx is not None:
+            print(f"справка: {error.ctx.command_path} --help", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except click_errors.ClickException as error:
+        error.show()
+        return error.exit_code
+    except typer.Abort:
+        print("прервано", file=sys.stderr)
+        return 1
+    except Exception as error:
+        # A fault srok did not foresee: one line for the person, the traceback only on request.
+        if os.environ.get("SROK_DEBUG"):
+            raise
+        print(
+            f"внутренняя ошибка srok: {type(error).__name__}: {error} "
+            "(SROK_DEBUG=1 покажет подробности)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        for application in State.apps:
+            application.close()
+        State.apps.clear()
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonFlag, guard, srok
+from cli.app import ID_RANGE, JsonFlag, guard, srok
 from cli.output import emit, parse_date
 from domain.errors import RuleViolation
 
@@ -47,8 +47,8 @@ def verify(
 
 @audit_app.command("log")
 def log(
-    account: Annotated[int | None, typer.Option("--account")] = None,
-    organ: Annotated[int | None, typer.Option("--organ")] = None,
+    account: Annotated[int | None, typer.Option("--account", **ID_RANGE)] = None,
+    organ: Annotated[int | None, typer.Option("--organ", **ID_RANGE)] = None,
     since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Protocol
 
 import typer
 
-from cli.app import JsonFlag, actor, guard, srok
+from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
 from cli.output import emit, parse_date
 
 
@@ -24,7 +24,7 @@ publication_app = typer.Typer(
     help="Публикация Реестра на сайте города (п. 3.5).", no_args_is_help=True
 )
 
-AccountOpt = Annotated[int, typer.Option("--account")]
+AccountOpt = Annotated[int, typer.Option("--account", **ID_RANGE)]
 OnOpt = Annotated[str, typer.Option("--on", help="YYYY-MM-DD")]
 
 

@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+# Typer carries its own copy of click: its parse errors are these classes, not click's.
+from typer._click import exceptions as click_errors
+
 from domain.errors import RuleViolation
 
 EXIT_BAD_INPUT = 2
@@ -53,3 +56,44 @@ def fail(error: RuleViolation, *, as_json: bool) -> None:
     print(f"ошибка: {error}", file=sys.stderr)
     if as_json:
         print(dump({"error": error.as_dict()}))
+
+
+_CLICK_WORDS = (
+    ("valid integer", "не целое число"),
+    ("valid number", "не число"),
+    ("less than or equal", "вне допустимого диапазона: слишком большое"),
+    ("greater than or equal", "вне допустимого диапазона: меньше 1"),
+    ("is not in the range", "вне допустимого диапазона"),
+    ("is not one of", "не из допустимых значений"),
+    ("requires an argument", "после параметра нужно значение"),
+)
+
+
+def usage_error(error: click_errors.UsageError) -> RuleViolation:
+    """Name the field of a parse error, and say what is wrong in Russian."""
+    if isinstance(error, click_errors.NoSuchOption):
+        return RuleViolation(error.option_name, "нет такого параметра у этой команды")
+    if isinstance(error, click_errors.BadOptionUsage):
+        return RuleViolation(error.option_name, _russian(error.format_message()))
+    if isinstance(error, click_errors.BadParameter) and error.param is not None:
+        param = error.param
+        if param.param_type_name == "argument":
+            field = getattr(param, "metavar", None) or (param.name or "").upper()
+        else:
+            field = param.opts[0]
+        if isinstance(error, click_errors.MissingParameter):
+            return RuleViolation(field, "обязательный параметр не указан")
+        return RuleViolation(field, f"неверное значение: {_russian(error.message)}")
+    message = error.format_message()
+    if message.startswith("No such command"):
+        return RuleViolation("COMMAND", f"нет такой команды: {message.split(' ', 3)[-1]}")
+    if error.ctx is not None and error.ctx.command_path:
+        return RuleViolation(error.ctx.command_path, message)
+    return RuleViolation("command", message)
+
+
+def _russian(detail: str) -> str:
+    for english, russian in _CLICK_WORDS:
+        if english in detail:
+            return f"{russian} ({detail})"
+    return detail

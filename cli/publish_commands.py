@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonFlag, actor, guard, srok
+from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
 from cli.output import emit, parse_date
 
 
@@ -54,8 +54,8 @@ def publish(
     with guard(as_json):
         application = srok()
         day = parse_date("--on", on) if on else application.today()
+        result = run_publish(application, quarter_text=quarter, on=day, out=out, actor=actor())
         folder = out or application.settings.home / "public"
-        result = run_publish(application, quarter_text=quarter, on=day, out=folder, actor=actor())
         emit(
             result.as_dict(),
             as_json=as_json,
@@ -67,7 +67,7 @@ def publish(
 
 
 def organ_set_site(
-    organ_id: Annotated[int, typer.Argument(metavar="ID", help="The organ's id.")],
+    organ_id: Annotated[int, typer.Argument(metavar="ID", help="The organ's id.", **ID_RANGE)],
     page: Annotated[str, typer.Option("--page", help="The organ's page on the city site.")],
     as_json: JsonFlag = False,
 ) -> None:
@@ -92,7 +92,9 @@ def organ_set_site(
 
 
 def links_check(
-    organ: Annotated[int | None, typer.Option("--organ", help="Only this organ.")] = None,
+    organ: Annotated[
+        int | None, typer.Option("--organ", help="Only this organ.", **ID_RANGE)
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Look on the city site for links to accounts whose п. 1.4 step is open; close those found."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonFlag, actor, guard, srok
+from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
 from cli.output import emit, parse_date
 
 organ_app = typer.Typer(help="Органы Администрации.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def organ_add(
 
 @specialist_app.command("add")
 def specialist_add(
-    organ: Annotated[int, typer.Option("--organ")],
+    organ: Annotated[int, typer.Option("--organ", **ID_RANGE)],
     name: Annotated[str, typer.Option("--name", help="Full name (ФИО).")],
     position: Annotated[str, typer.Option("--position")],
     phone: Annotated[str, typer.Option("--phone")],
@@ -79,7 +79,9 @@ def specialist_add(
 
 @specialist_app.command("update")
 def specialist_update(
-    specialist_id: Annotated[int, typer.Argument(metavar="ID", help="The specialist's id.")],
+    specialist_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The specialist's id.", **ID_RANGE)
+    ],
     changed_on: Annotated[str, typer.Option("--changed-on", help="YYYY-MM-DD")],
     name: Annotated[str | None, typer.Option("--name")] = None,
     position: Annotated[str | None, typer.Option("--position")] = None,
@@ -116,15 +118,19 @@ def specialist_update(
 
 @account_app.command("create")
 def account_create(
-    organ: Annotated[int, typer.Option("--organ")],
-    network: Annotated[
-        str, typer.Option("--network", help="vk, ok, telegram, max, rutube, dzen, other")
-    ],
+    organ: Annotated[int, typer.Option("--organ", **ID_RANGE)],
     url: Annotated[str, typer.Option("--url")],
     created_on: Annotated[str, typer.Option("--created-on", help="YYYY-MM-DD")],
+    network: Annotated[
+        str | None,
+        typer.Option(
+            "--network",
+            help="vk, ok, telegram, max, rutube, dzen, other (default: read from the address)",
+        ),
+    ] = None,
     specialist: Annotated[
         list[int] | None,
-        typer.Option("--specialist", help="A responsible specialist's id (repeat)."),
+        typer.Option("--specialist", help="A responsible specialist's id (repeat).", **ID_RANGE),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -151,12 +157,14 @@ def account_create(
 
 @account_app.command("change")
 def account_change(
-    account: Annotated[int, typer.Option("--account")],
+    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
     changed_on: Annotated[str, typer.Option("--changed-on", help="YYYY-MM-DD")],
     url: Annotated[str | None, typer.Option("--url", help="The new address.")] = None,
     specialist: Annotated[
         list[int] | None,
-        typer.Option("--specialist", help="The new set of responsible specialists (repeat)."),
+        typer.Option(
+            "--specialist", help="The new set of responsible specialists (repeat).", **ID_RANGE
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -182,7 +190,7 @@ def account_change(
 
 @account_app.command("show")
 def account_show(
-    account_id: Annotated[int, typer.Argument(help="The account's id.")],
+    account_id: Annotated[int, typer.Argument(help="The account's id.", **ID_RANGE)],
     as_json: JsonFlag = False,
 ) -> None:
     """Show an account with its address history (п. 3.3 абзац 4)."""
@@ -235,7 +243,7 @@ def _access(grant: bool, account: int, person: str, on: str | None, as_json: boo
 
 @access_app.command("grant")
 def access_grant(
-    account: Annotated[int, typer.Option("--account")],
+    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
     person: Annotated[str, typer.Option("--person")],
     on: Annotated[str | None, typer.Option("--on", help="YYYY-MM-DD (default today)")] = None,
     as_json: JsonFlag = False,
@@ -246,7 +254,7 @@ def access_grant(
 
 @access_app.command("revoke")
 def access_revoke(
-    account: Annotated[int, typer.Option("--account")],
+    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
     person: Annotated[str, typer.Option("--person")],
     on: Annotated[str | None, typer.Option("--on", help="YYYY-MM-DD (default today)")] = None,
     as_json: JsonFlag = False,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import guard, srok
+from cli.app import ID_RANGE, JsonFlag, guard, srok
 from cli.output import parse_date
 from domain.errors import RuleViolation
 
@@ -18,19 +18,24 @@ FORMATS = ("html", "csv", "json")
 @report_app.command("compliance")
 def compliance(
     quarter: Annotated[str, typer.Option("--quarter", help="Such as 2026Q4.")],
-    organ: Annotated[int | None, typer.Option("--organ")] = None,
+    organ: Annotated[int | None, typer.Option("--organ", **ID_RANGE)] = None,
     fmt: Annotated[str, typer.Option("--format", help="html, csv or json")] = "html",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge open steps as of (default today).")
     ] = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Per organ and clause: due, on time, late (working days), overdue, reminders; worst cases; trend."""
     from services.compliance import compliance_report, render
+    from services.files import check_output_file
 
-    with guard(fmt == "json"):
+    with guard(as_json or fmt == "json"):
         if fmt not in FORMATS:
-            raise RuleViolation("--format", f"«{fmt}» — допустимо {', '.join(FORMATS)}")
+            raise RuleViolation("--format", f"«{fmt}» — допустимо {', '.join(FORMATS)}", "4")
+        fmt = "json" if as_json else fmt
+        if out is not None:
+            check_output_file("--out", out)
         application = srok()
         day = parse_date("--as-of", as_of) if as_of else application.today()
         from domain.quarter import Quarter
@@ -38,7 +43,7 @@ def compliance(
         try:
             q = Quarter.parse(quarter)
         except ValueError as exc:
-            raise RuleViolation("--quarter", str(exc)) from None
+            raise RuleViolation("--quarter", str(exc), "4") from None
         with application.transaction() as session:
             report = compliance_report(
                 session=session, calendar=application.calendar, quarter=q, as_of=day, organ_id=organ

@@ -24,6 +24,12 @@ WEEKDAY_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 WEEKDAY_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 
 
+# The years the calendar can count in: a wider span is no real term, and would
+# make the precomputed table huge (a year 99999 took minutes to refuse).
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
 class CalendarError(ValueError):
     """A calendar table is inconsistent, or a date lies outside what can be loaded."""
 
@@ -111,6 +117,10 @@ class WorkingCalendar:
     ) -> None:
         self._years: dict[int, YearCalendar] = {}
         for y in years:
+            if not FIRST_YEAR <= y.year <= LAST_YEAR:
+                raise CalendarError(
+                    f"{y.year} год вне поддерживаемого диапазона {FIRST_YEAR}-{LAST_YEAR}"
+                )
             if y.year in self._years:
                 raise CalendarError(f"год {y.year} указан дважды")
             self._years[y.year] = y
@@ -157,8 +167,10 @@ class WorkingCalendar:
         if self._lo <= ordinal < self._hi:
             return
         year = date.fromordinal(ordinal).year
-        if not 1900 <= year <= 2200:
-            raise CalendarError(f"{year} год вне поддерживаемого диапазона 1900-2200")
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CalendarError(
+                f"{year} год вне поддерживаемого диапазона {FIRST_YEAR}-{LAST_YEAR}"
+            )
         self._years[year] = self._years.get(year) or self._load(year)
         self._rebuild()
 

@@ -22,3 +22,13 @@ class RuleViolation(ValueError):
 
 class NotFound(RuleViolation):
     """An id that names nothing."""
+
+
+class EnvironmentFault(RuleViolation):
+    """The machine, not the input: a database out of reach, a folder srok may not write.
+
+    The CLI reports it like bad input (field, message, JSON) but exits with code 1,
+    and never advises `srok init` for what `srok init` cannot mend.
+    """
+
+    exit_code = 1

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_PATTERN = re.compile(r"^(\d{4})[Qq]([1-4])$")
+from domain.calendar import FIRST_YEAR, LAST_YEAR
+
+_PATTERN = re.compile(r"^([0-9]{4})[Qq]([1-4])$")
 _ROMAN = ("I", "II", "III", "IV")
 
 
@@ -27,7 +29,10 @@ class Quarter:
         match = _PATTERN.match(text.strip())
         if not match:
             raise ValueError(f"«{text}» — не квартал; ожидается вид 2026Q4")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"«{text}» — год вне диапазона календаря {FIRST_YEAR}-{LAST_YEAR}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, d: date) -> Quarter:

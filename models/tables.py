@@ -2,6 +2,8 @@
 
 Rules the database itself holds, so that no code path can break them:
 - п. 1.5: one active account per network per organ (a partial unique index);
+- one active account per address, in its canonical form; one organ per name,
+  compared case-folded and NFKC-normalised;
 - п. 1.6: at most three people with access at a time (an access grant takes one
   of three numbered slots; a slot is unique among active grants);
 - one open cycle step per clause per cycle, one publication per quarter.
@@ -50,8 +52,13 @@ def _instant() -> Any:
 class Organ(SQLModel, table=True):
     """An organ of the Administration (орган), or the Administration itself."""
 
+    __table_args__ = (sa.Index("uq_organ_name_key", "name_key", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=sa.Column(sa.String(500), nullable=False, unique=True))
+    # The name as compared (NFKC, case-folded, single spaces): unique, so that
+    # «Комитет по культуре» and «КОМИТЕТ ПО\u00a0КУЛЬТУРЕ» cannot both be registered.
+    name_key: str = Field(sa_column=sa.Column(sa.String(500), nullable=False, server_default=""))
     postal_address: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -80,6 +87,14 @@ class Account(SQLModel, table=True):
             "uq_account_one_per_network",
             "organ_id",
             "network_key",
+            unique=True,
+            sqlite_where=sa.text("active"),
+            postgresql_where=sa.text("active"),
+        ),
+        # One address, one account: the canonical form (domain.networks) is unique.
+        sa.Index(
+            "uq_account_url",
+            "url",
             unique=True,
             sqlite_where=sa.text("active"),
             postgresql_where=sa.text("active"),

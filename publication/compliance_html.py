@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from html import escape
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from domain.clauses import CLAUSES
 from domain.dates import plural, ru
 from domain.quarter import Quarter
+from publication.csv_cells import csv_bytes
 
 
 def _percent(rate: float | None) -> str:
@@ -248,9 +247,8 @@ def render_html(report: dict[str, Any]) -> bytes:
 
 
 def render_csv(report: dict[str, Any]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
+    rows: list[list[object]] = []
+    rows.append(
         [
             "quarter",
             "organ",
@@ -267,7 +265,7 @@ def render_csv(report: dict[str, Any]) -> bytes:
     )
     for organ, clauses in report["organs"].items():
         for clause, t in sorted(clauses.items()):
-            writer.writerow(
+            rows.append(
                 [
                     report["quarter"],
                     organ,
@@ -282,4 +280,4 @@ def render_csv(report: dict[str, Any]) -> bytes:
                     "" if t["on_time_rate"] is None else t["on_time_rate"],
                 ]
             )
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(rows)

@@ -11,12 +11,12 @@ The publisher is the IT department as an office, never a person.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from publication.csv_cells import csv_bytes
 
 STANDARD = "http://opendata.gosmonitor.ru/standard/3.0"
 STRUCTURE_VERSION = "20261201"  # the day this structure was defined; bump when fields change
@@ -74,10 +74,7 @@ class Passport:
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(rows)
 
 
 def previous_words(previous: Sequence[dict[str, str]]) -> str:

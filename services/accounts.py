@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,8 @@ from domain.checks import PROCEDURE_ADOPTED, not_before, not_in_future
 from domain.clauses import ACCESS_LIMIT, MAX_PEOPLE_WITH_ACCESS, ONE_ACCOUNT_PER_NETWORK
 from domain.errors import NotFound, RuleViolation
 from domain.lifecycle import CycleKind
-from domain.networks import network, network_key, normalise_url
+from domain.networks import account_address, network, network_key, normalise_url
+from domain.text import clean_text, name_key
 from models.tables import (
     AccessGrant,
     Account,
@@ -22,14 +24,16 @@ from models.tables import (
     Organ,
     Specialist,
 )
+from services.email_address import check_email, optional_email
 from services.steps import open_cycle, record_event
 
+ORGAN_DETAILS = "2.4"  # the official name, postal address, email and phone of an organ
 
-def _clean(field: str, value: str | None, *, required: bool = False) -> str | None:
-    value = value.strip() if value is not None else None
-    if required and not value:
-        raise RuleViolation(field, "не может быть пустым", "3.1")
-    return value or None
+
+def _clean(
+    field: str, value: str | None, *, required: bool = False, clause: str | None = "3.1"
+) -> str | None:
+    return clean_text(field, value, clause=clause, required=required)
 
 
 def add_organ(
@@ -44,15 +48,21 @@ def add_organ(
     today: date,
 ) -> Organ:
     """Register an organ under its official name (п. 2.4, 3.3 абзац 2)."""
-    clean = _clean("NAME", name, required=True)
-    if session.exec(select(Organ).where(Organ.name == clean)).first():
-        raise RuleViolation("NAME", f"орган «{clean}» уже зарегистрирован", "3.3")
+    clean = _clean("NAME", unicodedata.normalize("NFKC", name), required=True, clause=ORGAN_DETAILS)
+    clean = clean or ""
+    key = name_key(clean)
+    same = session.exec(select(Organ).where(Organ.name_key == key)).first()
+    if same is not None:
+        raise RuleViolation(
+            "NAME", f"орган «{same.name}» уже зарегистрирован (id {same.id})", "3.3"
+        )
     organ = Organ(
-        name=clean or "",
-        email=_clean("--email", email),
-        phone=_clean("--phone", phone),
-        postal_address=_clean("--address", address),
-        head_email=_clean("--head-email", head_email),
+        name=clean,
+        name_key=key,
+        email=optional_email("--email", email, clause=ORGAN_DETAILS),
+        phone=_clean("--phone", phone, clause=ORGAN_DETAILS),
+        postal_address=_clean("--address", address, clause=ORGAN_DETAILS),
+        head_email=optional_email("--head-email", head_email, clause=None),
     )
     session.add(organ)
     session.flush()
@@ -65,11 +75,6 @@ def get_organ(session: Session, organ_id: int, *, field: str = "--organ") -> Org
     if organ is None:
         raise NotFound(field, f"нет органа с id {organ_id}")
     return organ
-
-
-def _check_email(email: str, clause: str) -> None:
-    if "@" not in email.strip().strip("@"):
-        raise RuleViolation("--email", "не адрес электронной почты", clause)
 
 
 def add_specialist(
@@ -85,13 +90,12 @@ def add_specialist(
 ) -> Specialist:
     """Register a responsible specialist of an organ (personal data, п. 3.3 абзац 5)."""
     get_organ(session, organ_id)
-    _check_email(email, "3.1")
     specialist = Specialist(
         organ_id=organ_id,
         full_name=_clean("--name", name, required=True) or "",
         position=_clean("--position", position, required=True) or "",
         phone=_clean("--phone", phone, required=True) or "",
-        email=email.strip(),
+        email=check_email("--email", email, clause="3.1"),
     )
     session.add(specialist)
     session.flush()
@@ -142,17 +146,20 @@ def create_account(
     session: Session,
     calendar: WorkingCalendar,
     organ_id: int,
-    network_code: str,
+    network_code: str | None,
     url: str,
     created_on: date,
     specialist_ids: list[int],
     actor: str,
     today: date,
 ) -> Account:
-    """Register a new account and open its steps (п. 3.1, 1.4, 3.4, 3.5)."""
+    """Register a new account and open its steps (п. 3.1, 1.4, 3.4, 3.5).
+
+    The network is read from the address (п. 1.5); ``network_code``, when given,
+    must agree with it.
+    """
     organ = get_organ(session, organ_id)
-    net = network(network_code)
-    canonical = normalise_url(net, url)
+    net, canonical = account_address(network_code, url)
     not_in_future("--created-on", created_on, today=today, clause="3.1")
     not_before(
         "--created-on", created_on, earliest=PROCEDURE_ADOPTED, what="принят Порядок", clause="3.1"
@@ -308,7 +315,7 @@ def grant_access(
 ) -> AccessGrant:
     """Give a person the right to run an account: at most three at a time (п. 1.6)."""
     account = get_account(session, account_id)
-    person_clean = _clean("--person", person, required=True) or ""
+    person_clean = _clean("--person", person, required=True, clause=ACCESS_LIMIT) or ""
     not_in_future("--on", on, today=today, clause=ACCESS_LIMIT)
     not_before("--on", on, earliest=account.created_on, what="создан аккаунт", clause=ACCESS_LIMIT)
     active = list(
@@ -348,16 +355,17 @@ def revoke_access(
     """End a person's access to an account (п. 1.6)."""
     get_account(session, account_id)
     not_in_future("--on", on, today=today, clause=ACCESS_LIMIT)
+    person_clean = _clean("--person", person, required=True, clause=ACCESS_LIMIT) or ""
     grant = session.exec(
         select(AccessGrant).where(
             AccessGrant.account_id == account_id,
-            AccessGrant.person == person.strip(),
+            AccessGrant.person == person_clean,
             col(AccessGrant.revoked_on).is_(None),
         )
     ).first()
     if grant is None:
         raise RuleViolation(
-            "--person", f"у «{person.strip()}» нет доступа к аккаунту {account_id}", ACCESS_LIMIT
+            "--person", f"у «{person_clean}» нет доступа к аккаунту {account_id}", ACCESS_LIMIT
         )
     not_before(
         "--on", on, earliest=grant.granted_on, what="предоставлен доступ", clause=ACCESS_LIMIT
@@ -420,6 +428,14 @@ def integrity_message(exc: sa.exc.IntegrityError) -> RuleViolation:
             "в одной социальной сети допускается только один аккаунт органа",
             ONE_ACCOUNT_PER_NETWORK,
         )
+    if "uq_account_url" in text or "account.url" in text:
+        return RuleViolation(
+            "--url",
+            "этот адрес уже зарегистрирован за другим аккаунтом",
+            ONE_ACCOUNT_PER_NETWORK,
+        )
+    if "uq_organ_name_key" in text or "organ.name_key" in text:
+        return RuleViolation("NAME", "орган с таким наименованием уже зарегистрирован", "3.3")
     if "access_grant" in text:
         return RuleViolation(
             "--person",
@@ -458,18 +474,17 @@ def update_specialist(
     if specialist is None:
         raise NotFound("ID", f"нет специалиста с id {specialist_id}", "3.2")
     not_in_future("--changed-on", changed_on, today=today, clause="3.2")
-    if email is not None:
-        _check_email(email, "3.2")
-    wanted = {"full_name": name, "position": position, "phone": phone, "email": email}
-    changed = [
-        f
-        for f, v in wanted.items()
-        if v is not None and v.strip() and v.strip() != getattr(specialist, f)
-    ]
+    wanted = {
+        "full_name": _clean("--name", name, clause="3.2"),
+        "position": _clean("--position", position, clause="3.2"),
+        "phone": _clean("--phone", phone, clause="3.2"),
+        "email": optional_email("--email", email, clause="3.2"),
+    }
+    changed = [f for f, v in wanted.items() if v is not None and v != getattr(specialist, f)]
     if not changed:
         raise RuleViolation("--name/--position/--phone/--email", "укажите, что изменилось", "3.2")
     for f in changed:
-        setattr(specialist, f, (wanted[f] or "").strip())
+        setattr(specialist, f, wanted[f] or "")
     session.add(specialist)
     accounts = session.exec(
         select(Account)

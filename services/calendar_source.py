@@ -20,7 +20,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from domain.calendar import CalendarError, WorkingCalendar, YearCalendar
+from domain.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    CalendarError,
+    WorkingCalendar,
+    YearCalendar,
+)
 from domain.errors import RuleViolation
 
 BUNDLED = Path(__file__).with_name("production_calendar.toml")
@@ -47,8 +53,10 @@ def parse_table(text: str, *, origin: str) -> dict[int, YearCalendar]:
     years: dict[int, YearCalendar] = {}
     for key, entry in raw.items():
         where = f"{origin}: [{key}]"
-        if not key.isdigit():
+        if not (key.isascii() and key.isdigit()):
             raise RuleViolation(where, "имя раздела должно быть годом")
+        if not FIRST_YEAR <= int(key) <= LAST_YEAR:
+            raise RuleViolation(where, f"год вне диапазона календаря {FIRST_YEAR}-{LAST_YEAR}")
         if not isinstance(entry, dict):
             raise RuleViolation(where, "раздел года: decree, days_off, working_weekends")
         decree = entry.get("decree")
@@ -100,10 +108,22 @@ def load_table(operator_file: Path | None) -> dict[int, YearCalendar]:
     """Merge the bundled table with the operator's file (the operator's years win)."""
     table = bundled_table()
     if operator_file is not None and operator_file.exists():
-        table.update(
-            parse_table(operator_file.read_text(encoding="utf-8"), origin=str(operator_file))
-        )
+        table.update(parse_table(_read(operator_file), origin=str(operator_file)))
     return table
+
+
+def _read(path: Path) -> str:
+    """Read the operator's file as UTF-8 text, or say why it cannot be."""
+    if path.is_dir():
+        raise RuleViolation(str(path), "папка, а не файл календаря")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleViolation(
+            str(path), f"не текст в UTF-8 (байт {exc.start}): сохраните файл в UTF-8"
+        ) from None
+    except OSError as exc:
+        raise RuleViolation(str(path), f"не прочитать: {exc.strerror}") from None
 
 
 def build_calendar(operator_file: Path | None = None) -> WorkingCalendar:

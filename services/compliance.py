@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
 from domain.clauses import CLAUSES, Party
+from domain.errors import NotFound
 from domain.lifecycle import StepState, evaluate
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
@@ -230,6 +231,8 @@ def compliance_report(
     Also list who is late with what on ``as_of`` (at most ``late_now`` rows, the
     latest first, with the total) and each organ's on-time rate over four quarters.
     """
+    if organ_id is not None and session.get(Organ, organ_id) is None:
+        raise NotFound("--organ", f"нет органа с id {organ_id}", "4")
     organs, cases = _tallies(session, calendar, quarter, as_of, organ_id, worst=worst)
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
@@ -282,10 +285,11 @@ def email_report(app: Any, *, quarter: Quarter, as_of: date, actor: str) -> str:
     from domain.errors import RuleViolation
     from models.tables import Event
     from notifications.base import OutgoingMessage
+    from services.email_address import env_email
     from services.mail import MailSettings, build_notifier
     from services.steps import record_event
 
-    to = os.environ.get("SROK_REPORT_EMAIL")
+    to = env_email(os.environ, "SROK_REPORT_EMAIL")
     if not to:
         raise RuleViolation("SROK_REPORT_EMAIL", "не задан ящик заместителя главы для отчёта", "4")
     key = f"compliance:{quarter}"

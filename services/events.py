@@ -13,6 +13,7 @@ from domain.deadlines import DateRule
 from domain.errors import RuleViolation
 from domain.lifecycle import publication_deadline, registry_deadline
 from domain.quarter import Quarter
+from domain.web_address import parse_web_address
 from models.tables import Cycle, Publication, Step
 from services.accounts import get_account
 from services.steps import close_step, record_event, set_deadline
@@ -177,8 +178,9 @@ def record_link(
     account = get_account(session, account_id)
     not_in_future("--on", on, today=today, clause="1.4")
     not_before("--on", on, earliest=account.created_on, what="создан аккаунт", clause="1.4")
-    if page is not None and not page.startswith(("http://", "https://")):
-        raise RuleViolation("--page", f"«{page}» — не адрес http(s)", "1.4")
+    if page is not None:
+        parse_web_address("--page", page, clause="1.4")
+        page = page.strip()
     open_links = [
         (s, c) for s, c in _open_steps(session, account_id, ("1.4",)) if c.occurred_on <= on
     ]

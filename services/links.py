@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from citysite.pages import Page
-from domain.errors import RuleViolation
 from domain.links import find_link
+from domain.web_address import parse_web_address
 from models.tables import Account, Cycle, LinkCheck, Organ, Step, utcnow
 from services.accounts import get_organ
 from services.app import Srok
@@ -60,8 +60,7 @@ class LinkReport:
 def set_site_page(*, session: Session, organ_id: int, page: str, actor: str, today: date) -> Organ:
     """Set the organ's page on the city site, where its links must be (п. 1.4)."""
     organ = get_organ(session, organ_id, field="ID")
-    if not page.startswith(("http://", "https://")):
-        raise RuleViolation("--page", f"«{page}» — не адрес http(s)", "1.4")
+    parse_web_address("--page", page, clause="1.4")
     organ.site_page = page.strip()
     session.add(organ)
     record_event(

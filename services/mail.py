@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.errors import RuleViolation
 from notifications.base import Notifier
+from services.email_address import env_email
 
 CHANNELS = ("outbox", "smtp", "exchange")
 
@@ -29,11 +30,15 @@ class MailSettings:
         channel = env.get("SROK_NOTIFIER", "outbox")
         if channel not in CHANNELS:
             raise RuleViolation("SROK_NOTIFIER", f"«{channel}» — допустимо {', '.join(CHANNELS)}")
-        sender = env.get("SROK_MAIL_FROM") or env.get("SROK_EWS_SENDER") or "srok@example.invalid"
+        sender = (
+            env_email(env, "SROK_MAIL_FROM")
+            or env_email(env, "SROK_EWS_SENDER")
+            or "srok@example.invalid"
+        )
         return cls(
             channel=channel,
             sender=sender,
-            it_mailbox=env.get("SROK_IT_EMAIL", "it-department@example.invalid"),
+            it_mailbox=env_email(env, "SROK_IT_EMAIL", "it-department@example.invalid") or "",
             outbox=home / "outbox",
         )
 

@@ -27,7 +27,9 @@ from publication import html, opendata
 from publication.site import current_rows, point_current, write_publication
 from services.app import Srok
 from services.audit import head as audit_head
+from services.email_address import env_email
 from services.events import record_publication
+from services.files import check_output_folder
 from services.registry import public_registry
 
 
@@ -60,7 +62,7 @@ def _passport(
         creator="Администрация города Новоалтайска",
         publisher="Отдел информатизации Администрации города Новоалтайска",
         publisher_phone=env.get("SROK_IT_PHONE", ""),
-        publisher_mbox=env.get("SROK_IT_EMAIL", "it-department@example.invalid"),
+        publisher_mbox=env_email(env, "SROK_IT_EMAIL", "it-department@example.invalid") or "",
         created=min(first, on) if first else on,
         modified=on,
         valid=quarter_publication_deadline(calendar, quarter.next(), rule=rule).due,
@@ -167,7 +169,7 @@ def run_publish(
     app: Srok, *, quarter_text: str, on: date, out: Path | None, actor: str
 ) -> PublishResult:
     """Publish in one transaction, then move `current`: what `srok publish` and the flow run."""
-    folder = out or app.settings.home / "public"
+    folder = check_output_folder("--out", out) if out else app.settings.home / "public"
     with app.transaction() as session:
         result = publish(
             session=session,

@@ -38,7 +38,7 @@ def account(
     calendar: WorkingCalendar,
     organ_id: int,
     *,
-    network: str = "vk",
+    network: str | None = "vk",
     url: str = "https://vk.com/kultura_test",
     created_on: date = date(2026, 11, 20),
     specialist_ids: list[int] | None = None,

@@ -12,6 +12,7 @@ from domain.calendar import WorkingCalendar
 from domain.errors import NotFound, RuleViolation
 from models.tables import AccessGrant, Account, Event, Step
 from services.accounts import change_account, describe_account, grant_access, revoke_access
+from tests.conftest import PG_URL
 from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
 
 
@@ -95,7 +96,7 @@ def test_the_database_itself_holds_one_active_account_per_network(
         ({"url": "https://ok.ru/group"}, "--url", "3.3"),
         ({"url": "vk.com/no-scheme"}, "--url", "3.3"),
         ({"url": "https://vk.com/"}, "--url", "3.3"),
-        ({"network": "myspace"}, "--network", None),
+        ({"network": "myspace"}, "--network", "1.5"),
         ({"created_on": date(2026, 12, 2)}, "--created-on", "3.1"),
         ({"created_on": date(2023, 3, 1)}, "--created-on", "3.1"),
     ],
@@ -337,3 +338,92 @@ def test_a_specialists_new_phone_is_a_3_2_change_on_each_of_their_accounts(
             today=TODAY,
         )
     assert error.value.clause == "3.2"
+
+
+def test_the_network_is_read_from_the_host_and_other_is_for_unknown_hosts(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    o = organ(session)
+
+    derived = account(session, calendar, o.id or 0, network=None, url="https://M.VK.RU/Kultura/")
+    unknown = account(session, calendar, o.id or 0, network="other", url="https://pikabu.ru/@Nvl")
+    with pytest.raises(RuleViolation) as error:
+        account(session, calendar, o.id or 0, network="other", url="https://vk.com/second")
+
+    assert (derived.network, derived.url) == ("vk", "https://vk.com/kultura")
+    assert (unknown.network, unknown.network_key, unknown.url) == (
+        "other",
+        "other:pikabu.ru",
+        "https://pikabu.ru/@Nvl",  # srok does not know this site's rules: the case is kept
+    )
+    assert (error.value.field, error.value.clause) == ("--network", "1.5")
+
+
+def test_organ_names_are_unique_whatever_their_case_and_spaces(session: Session) -> None:
+    first = organ(session, "Комитет  по культуре ")
+
+    for twin in ("КОМИТЕТ ПО КУЛЬТУРЕ", "Комитет\u00a0по\u2003культуре", "комитет по культуре"):
+        with pytest.raises(RuleViolation) as error:
+            organ(session, twin)
+        assert (error.value.field, error.value.clause) == ("NAME", "3.3")
+    assert (first.name, first.name_key) == ("Комитет по культуре", "комитет по культуре")
+
+
+def _register_at_once(engine: sa.Engine, organ_ids: list[int], urls: list[str]) -> list[str]:
+    """Register one account per organ, all threads let go at the same moment; say how each ended."""
+    import threading
+
+    from services.accounts import integrity_message
+    from services.calendar_source import build_calendar
+
+    calendar = build_calendar(None)
+    barrier = threading.Barrier(len(organ_ids))
+    outcomes: list[str] = []
+
+    def register(organ_id: int, url: str) -> None:
+        with Session(engine) as s:
+            barrier.wait(timeout=30)
+            try:
+                account(s, calendar, organ_id, url=url)
+                s.commit()
+                outcomes.append("created")
+            except sa.exc.IntegrityError as exc:
+                violation = integrity_message(exc)
+                outcomes.append(f"{violation.field} {violation.clause}")
+            except RuleViolation as exc:
+                outcomes.append(f"{exc.field} {exc.clause}")
+            except Exception as exc:  # pragma: no cover - shown in the assertion
+                outcomes.append(repr(exc))
+
+    threads = [
+        threading.Thread(target=register, args=(o, urls[n % len(urls)]))
+        for n, o in enumerate(organ_ids)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="SROK_TEST_DATABASE_URL is not set")
+def test_ten_organs_registering_one_address_at_once_give_one_account() -> None:
+    """The unique index decides the race the application's own check cannot (PostgreSQL)."""
+    from models.db import migrate
+    from tests.conftest import _postgres_engine
+
+    for engine in _postgres_engine():
+        migrate(engine)
+        with Session(engine) as s:
+            ids = [organ(s, f"Орган {n}").id or 0 for n in range(10)]
+            s.commit()
+
+        outcomes = _register_at_once(
+            engine, ids, ["https://vk.com/same", "https://vk.ru/Same/", "http://m.vk.com/SAME"]
+        )
+
+        with Session(engine) as s:
+            stored = s.exec(select(Account.url)).all()
+        assert sorted(outcomes) == ["--url 1.5"] * 9 + ["created"]
+        assert stored == ["https://vk.com/same"]

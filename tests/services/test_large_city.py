@@ -30,7 +30,10 @@ def _city(engine: sa.Engine, accounts: int) -> None:
     created, entered = date(2026, 10, 1), date(2026, 10, 8)
     organs = accounts // len(NETWORKS)
     rows: dict[Any, list[dict[str, Any]]] = {
-        Organ: [{"id": o, "name": f"Орган {o}", "created_at": now} for o in range(1, organs + 1)],
+        Organ: [
+            {"id": o, "name": f"Орган {o}", "name_key": f"орган {o}", "created_at": now}
+            for o in range(1, organs + 1)
+        ],
         Account: [],
         AccountAddress: [],
         Cycle: [],
