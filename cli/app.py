@@ -56,7 +56,13 @@ def main_options(
         typer.Option("--actor", help="Who records this (default: SROK_ACTOR or the OS user)."),
     ] = None,
 ) -> None:
-    State.actor = actor_name or os.environ.get("SROK_ACTOR") or getpass.getuser()
+    from domain.text import clean_text
+
+    name = actor_name or os.environ.get("SROK_ACTOR") or getpass.getuser()
+    try:
+        State.actor = clean_text("--actor", name, clause="4", required=True) or ""
+    except RuleViolation as error:
+        raise typer.BadParameter(error.message, param_hint="--actor") from None
 
 
 @contextmanager

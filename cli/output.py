@@ -75,6 +75,8 @@ def usage_error(error: click_errors.UsageError) -> RuleViolation:
         return RuleViolation(error.option_name, "нет такого параметра у этой команды")
     if isinstance(error, click_errors.BadOptionUsage):
         return RuleViolation(error.option_name, _russian(error.format_message()))
+    if isinstance(error, click_errors.BadParameter) and error.param is None and error.param_hint:
+        return RuleViolation(str(error.param_hint), error.message)
     if isinstance(error, click_errors.BadParameter) and error.param is not None:
         param = error.param
         if param.param_type_name == "argument":

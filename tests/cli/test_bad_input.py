@@ -380,6 +380,7 @@ CASES: list[Case] = [
         "--person",
         "1.6",
     ),
+    Case("actor-escape", ["--actor", "ИТ\x1b[2J", "status"], "--actor"),
     # item 18: parse errors speak JSON too
     Case("account-show-abc", ["account", "show", "abc"], "ACCOUNT_ID"),
     Case("status-account-float", ["status", "--account", "1.5"], "--account"),

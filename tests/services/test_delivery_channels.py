@@ -114,7 +114,7 @@ def test_the_channel_is_chosen_by_srok_notifier(tmp_path: Path) -> None:
             {
                 "SROK_NOTIFIER": "exchange",
                 "SROK_EWS_ENDPOINT": "https://mail/EWS/Exchange.asmx",
-                "SROK_EWS_SENDER": "s@x",
+                "SROK_EWS_SENDER": "srok@example.invalid",
                 "SROK_EWS_USERNAME": "u",
             },
             "SROK_EWS_USERNAME/SROK_EWS_PASSWORD",
@@ -123,7 +123,7 @@ def test_the_channel_is_chosen_by_srok_notifier(tmp_path: Path) -> None:
             {
                 "SROK_NOTIFIER": "exchange",
                 "SROK_EWS_ENDPOINT": "e",
-                "SROK_EWS_SENDER": "s@x",
+                "SROK_EWS_SENDER": "srok@example.invalid",
                 "SROK_EWS_AUTH": "oauth2",
             },
             "SROK_EWS_CLIENT_ID",
