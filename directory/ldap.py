@@ -79,7 +79,7 @@ class LdapDirectory:
             try:
                 return self._authenticate_at(url, login, password)
             except _Unreachable as exc:
-                log.warning("каталог %s не отвечает: %s", url, exc.reason)
+                log.warning("каталог %s недоступен: %s", url, exc.reason)
                 last = DirectoryUnavailable(
                     f"Каталог пользователей (Active Directory) недоступен ({url}): {exc.reason}. "
                     "Вход через каталог временно невозможен; обратитесь в ИТ-отдел."
@@ -89,7 +89,7 @@ class LdapDirectory:
 
     def _authenticate_at(self, url: str, login: str, password: str) -> DirectoryUser | None:
         server = self._server(url)
-        with self._open(server, url, self.settings.bind_dn, self.settings.bind_password) as search:
+        with self._open(server, self.settings.bind_dn, self.settings.bind_password) as search:
             if search is None:
                 log.error("каталог %s отклонил сервисную учётную запись", url)
                 raise DirectoryUnavailable(
@@ -97,11 +97,11 @@ class LdapDirectory:
                     "проверьте её имя и пароль (SROK_LDAP_BIND_PASSWORD). "
                     "Вход через каталог невозможен; обратитесь в ИТ-отдел."
                 )
-            entry = self._find(search, url, login)
+            entry = self._find(search, login)
         if entry is None:
             log.info("вход через каталог: учётная запись не найдена")
             return None
-        with self._open(server, url, entry["dn"], password) as user:
+        with self._open(server, entry["dn"], password) as user:
             if user is None:
                 log.info("вход через каталог: пароль не подошёл")
                 return None
@@ -121,7 +121,7 @@ class LdapDirectory:
             connect_timeout=self.settings.timeout,
         )
 
-    def _open(self, server: Server, url: str, user: str, password: str) -> _Bound:
+    def _open(self, server: Server, user: str, password: str) -> _Bound:
         """Bind as ``user``; None inside the ``with`` when the directory refuses the credentials."""
         conn = Connection(
             server,
@@ -156,7 +156,7 @@ class LdapDirectory:
             raise _Unreachable(f"ошибка при проверке учётных данных: {description}")
         return _Bound(None)
 
-    def _find(self, conn: Connection, url: str, login: str) -> dict[str, Any] | None:
+    def _find(self, conn: Connection, login: str) -> dict[str, Any] | None:
         query = self.settings.user_filter.replace("{login}", escape_filter_value(login))
         try:
             conn.search(
