@@ -89,22 +89,23 @@ body {{ font: 15px/1.45 system-ui, Arial, sans-serif; max-width: 64rem; margin: 
 h1 {{ font-size: 1.4rem; }} h2 {{ font-size: 1.1rem; margin-top: 1.5rem; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #ccc; padding: .3rem .45rem; text-align: left; }}
 th {{ background: #f1f3f4; }} td:nth-child(n+3) {{ white-space: nowrap; }}
-@media print {{ body {{ font-size: 10pt; max-width: none; }} tr, svg {{ break-inside: avoid; }} }}
+.wide {{ overflow-x: auto; }} .wide:focus {{ outline: 2px solid #1a5fb4; }}
+@media print {{ body {{ font-size: 10pt; max-width: none; }} tr, svg {{ break-inside: avoid; }} .wide {{ overflow: visible; }} }}
 </style></head><body><main>
 <h1>Исполнение Порядка создания и ведения аккаунтов в социальных сетях за {escape(quarter.russian())}</h1>
 <p>Постановление Администрации города Новоалтайска от 27.03.2023 № 608. Сведения на {ru(date.fromisoformat(report["as_of"]))}:
 сроки, приходящиеся на квартал, по органам и пунктам Порядка.</p>
 <h2>Доля сроков, выполненных вовремя, за четыре квартала</h2>
 {chart(report["trend"])}
-<h2>По органам и пунктам</h2>
-<table><thead><tr><th scope="col">Орган</th><th scope="col">Пункт</th><th scope="col">Сроков</th>
+<h2 id="by-organ">По органам и пунктам</h2>
+<div class="wide" role="region" aria-labelledby="by-organ" tabindex="0"><table><thead><tr><th scope="col">Орган</th><th scope="col">Пункт</th><th scope="col">Сроков</th>
 <th scope="col">В срок</th><th scope="col">С опозданием</th><th scope="col">Просрочено</th>
 <th scope="col">Напоминаний</th><th scope="col">Вовремя</th></tr></thead>
-<tbody>{"".join(rows) or '<tr><td colspan="8">Сроков в квартале не было</td></tr>'}</tbody></table>
-<h2>Наибольшие просрочки</h2>
-<table><thead><tr><th scope="col">Акк.</th><th scope="col">Орган</th><th scope="col">Сеть</th>
+<tbody>{"".join(rows) or '<tr><td colspan="8">Сроков в квартале не было</td></tr>'}</tbody></table></div>
+<h2 id="worst">Наибольшие просрочки</h2>
+<div class="wide" role="region" aria-labelledby="worst" tabindex="0"><table><thead><tr><th scope="col">Акк.</th><th scope="col">Орган</th><th scope="col">Сеть</th>
 <th scope="col">Обязанность</th><th scope="col">Срок</th><th scope="col">Раб. дней</th><th scope="col">Состояние</th></tr></thead>
-<tbody>{worst or '<tr><td colspan="7">Просрочек нет</td></tr>'}</tbody></table>
+<tbody>{worst or '<tr><td colspan="7">Просрочек нет</td></tr>'}</tbody></table></div>
 </main></body></html>
 """
     return page.encode("utf-8")
