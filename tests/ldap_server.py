@@ -76,6 +76,9 @@ PEOPLE = {
         ),
         Person("zamglavy", "head-Пароль-4", "Заместитель Главы", None, ("head",)),
         Person(
+            "o(neil)*", "oneil-Пароль-6", "О'Нил Сергей", "oneil@novoaltaisk.test", ("specialist",)
+        ),
+        Person(
             "buhgalter", "buh-Пароль-5", "Бухгалтер Анна", "buh@novoaltaisk.test", ("accounting",)
         ),
     )

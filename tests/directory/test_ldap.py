@@ -118,6 +118,15 @@ def test_filter_metacharacters_in_the_login_match_nobody(slapd: Slapd, login: st
     assert ldap.authenticate(login, PEOPLE["ivanova"].password) is None
 
 
+def test_a_login_with_filter_metacharacters_of_its_own_is_found_exactly(slapd: Slapd) -> None:
+    ldap, _ = directory(slapd)
+
+    user = ldap.authenticate("o(neil)*", PEOPLE["o(neil)*"].password)
+
+    assert user is not None and user.login == "o(neil)*"
+    assert ldap.authenticate("o(neil)", PEOPLE["o(neil)*"].password) is None
+
+
 def test_an_injected_filter_in_a_custom_user_filter_matches_nobody(slapd: Slapd) -> None:
     ldap, _ = directory(
         slapd, SROK_LDAP_USER_FILTER="(&(objectClass=inetOrgPerson)(sAMAccountName={login}))"
