@@ -16,7 +16,7 @@ from domain.calendar import WorkingCalendar
 from models.db import make_engine, migrate
 from services.calendar_source import build_calendar
 
-pytest_plugins = ["tests.site_server"]
+pytest_plugins = ["tests.site_server", "tests.browser_pw", "tests.ldap_server"]
 
 # Hypothesis judges examples by what they find, not by how fast a loaded 2-core machine
 # runs them: its 200 ms deadline turned a busy CI into a flaky suite.

@@ -9,16 +9,35 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-OURS = {"domain", "models", "notifications", "publication", "citysite", "services", "flows", "cli"}
+OURS = {
+    "domain",
+    "models",
+    "notifications",
+    "publication",
+    "citysite",
+    "directory",
+    "services",
+    "flows",
+    "cli",
+}
 ALLOWED = {
     "domain": {"domain"},
     "models": {"models", "domain"},
     "notifications": {"notifications", "domain"},
-    "services": {"services", "domain", "models", "notifications", "publication", "citysite"},
+    "services": {
+        "services",
+        "domain",
+        "models",
+        "notifications",
+        "publication",
+        "citysite",
+        "directory",
+    },
     "flows": {"flows", "services", "domain"},
     "cli": {"cli", "services", "domain", "flows"},  # `srok sweep` runs the flow
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
+    "directory": {"directory", "domain"},
 }
 
 

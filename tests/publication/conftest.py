@@ -1,15 +1,12 @@
-"""One demo city for every browser test of the pages people read, and one Chromium."""
+"""One demo city for every browser test of the pages people read."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.browser import CHROMIUM, Browser
 
 ROOT = Path(__file__).parents[2]
 
@@ -25,15 +22,6 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=env,
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=180,
     )
     return home
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("needs Debian's chromium (.ci/run installs it)")
-    b = Browser()
-    yield b
-    b.close()
