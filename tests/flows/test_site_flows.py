@@ -11,21 +11,21 @@ from typing import Any
 import pytest
 
 from services.app import Srok
-from services.demo import SPECIALISTS, build_demo
+from services.demo import SPECIALISTS
 from services.links import set_site_page
 from services.settings import Settings
-from tests.flows.test_deadline_sweep import _artifacts_and_logs, _text
+from tests.conftest import copy_database
+from tests.flows.records import run_records as _artifacts_and_logs
+from tests.flows.records import text as _text
 from tests.site_server import Site
 
 
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Srok:
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -> Srok:
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
-    app = Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
-    app.init()
-    build_demo(app)
-    return app
+    copy_database(demo_template, tmp_path)
+    return Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
 
 
 def _personal_data(app: Srok) -> list[str]:
