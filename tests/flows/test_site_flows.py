@@ -39,6 +39,7 @@ def _personal_data(app: Srok) -> list[str]:
         [p.full_name for p in people]
         + [p.email for p in people]
         + [p.phone for p in people]
+        + [p.position for p in people]
         + [name.split()[0] for name, _ in SPECIALISTS]
     )
 
@@ -57,6 +58,7 @@ def test_the_publication_flow_publishes_and_reports_changes_without_personal_dat
     assert page.exists()
     artifacts, logs = _artifacts_and_logs(state.state_details.flow_run_id)
     report = " ".join(_text(a.data) for a in artifacts)
+    assert any(line.startswith("реестр за 2026Q4: 7 аккаунтов") for line in logs)
     assert "Реестр за IV квартал 2026 г. опубликован 01.12.2026" in report
     assert "добавлен: https://vk.com/kultura_nvl_demo" in report
     published = (
