@@ -1,15 +1,26 @@
-"""Shared fixtures: the calendar, and a migrated database on SQLite (and PostgreSQL when set)."""
+"""Shared fixtures: the calendar, and a migrated database on SQLite (and PostgreSQL when set).
+
+The migrations run once per session, not once per test: SQLite tests get a copy
+of a migrated template file; PostgreSQL tests get a fresh schema built by
+replaying the statements that migrating the template schema sent. The test that
+migrates from scratch is tests/models/test_migrations.py.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import settings
+from sqlalchemy import event
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -32,14 +43,82 @@ def calendar() -> WorkingCalendar:
     return build_calendar(None)
 
 
-def _postgres_engine() -> Iterator[sa.Engine]:
-    """Give each test its own schema on the PostgreSQL server, dropped afterwards."""
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once; tests copy it (WAL checkpointed on dispose)."""
+    path = tmp_path_factory.mktemp("template") / "srok.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
+def copy_database(template: Path, home: Path) -> Path:
+    """Put a copy of a template database at ``home/srok.db`` (where SROK_HOME looks)."""
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "srok.db"
+    shutil.copyfile(template, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The demo city (services.demo) built once as of 01.12.2026; tests copy its file."""
+    from services.app import Srok
+    from services.demo import build_demo
+    from services.settings import Settings
+
+    home = tmp_path_factory.mktemp("demo-template")
+    copy_database(sqlite_template, home)
+    app = Srok(
+        dataclasses.replace(
+            Settings.from_env({"SROK_HOME": str(home)}), today_override=date(2026, 12, 1)
+        )
+    )
+    build_demo(app)
+    app.engine.dispose()
+    return home / "srok.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_sql() -> list[tuple[str, Any]]:
+    """Migrate a template schema once and keep every statement that changed it."""
+    assert PG_URL
+    schema = f"tmpl_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    statements: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _record(_c: Any, _cur: Any, statement: str, parameters: Any, _x: Any, _m: bool) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "SHOW")):
+            statements.append((statement, parameters))
+
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+    return statements
+
+
+def _postgres_engine(statements: list[tuple[str, Any]]) -> Iterator[sa.Engine]:
+    """Give each test its own schema, built from the template's statements, dropped afterwards."""
     assert PG_URL
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    with engine.begin() as conn:
+        cursor = conn.connection.cursor()  # replay exactly what the driver was given
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+        cursor.close()
     try:
         yield engine
     finally:
@@ -63,17 +142,15 @@ DB_PARAMS = [
 
 
 @pytest.fixture(params=DB_PARAMS)
-def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[sa.Engine]:  # type: ignore[no-untyped-def]
-    """A migrated database: a real SQLite file, or a fresh PostgreSQL schema."""
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated database: a copy of the SQLite template, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'srok.db'}")
-        migrate(eng)
+        path = copy_database(request.getfixturevalue("sqlite_template"), tmp_path)
+        eng = make_engine(f"sqlite:///{path}")
         yield eng
         eng.dispose()
     else:
-        for eng in _postgres_engine():
-            migrate(eng)
-            yield eng
+        yield from _postgres_engine(request.getfixturevalue("postgres_schema_sql"))
 
 
 @pytest.fixture

@@ -73,3 +73,23 @@ def test_organ_steps_go_to_specialists_and_registry_steps_to_it() -> None:
         Audience.IT,
         Audience.IT,
     ]
+
+
+MONDAY_SCHEDULE = [
+    ("2026-11-12", None),  # Thursday: two working days before
+    ("2026-11-13", H),  # Friday: the last working day before Monday's due date
+    ("2026-11-14", None),  # Saturday
+    ("2026-11-15", None),  # Sunday
+    ("2026-11-16", D),
+]
+
+
+@pytest.mark.parametrize(("day", "kind"), MONDAY_SCHEDULE)
+def test_a_monday_due_date_gets_its_heads_up_on_the_friday_before(
+    calendar: WorkingCalendar, day: str, kind: ReminderKind | None
+) -> None:
+    due = reminder_for(calendar, due=date(2026, 11, 16), as_of=date.fromisoformat(day))
+
+    assert (due.kind if due else None) == kind
+    if due and due.kind is H:
+        assert due.working_days_left == 1

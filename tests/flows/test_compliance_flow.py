@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
-from services.app import Srok
-from services.demo import build_demo
-from services.settings import Settings
-from tests.flows.test_deadline_sweep import _artifacts_and_logs, _text
+from tests.conftest import copy_database
+from tests.flows.records import run_records as _artifacts_and_logs
+from tests.flows.records import text as _text
 
 
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -> Path:
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
     monkeypatch.setenv("SROK_REPORT_EMAIL", "deputy@example.invalid")
     monkeypatch.setenv("SROK_NOTIFIER", "outbox")
-    app = Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
-    app.init()
-    build_demo(app)
+    copy_database(demo_template, tmp_path)
     return tmp_path
 
 

@@ -2,55 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
+import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from services.app import Srok
-from services.demo import build_demo
-from services.settings import Settings
+from tests.conftest import copy_database
+from tests.flows.records import leaks, personal_data, run_records, text
 from tests.notifications.conftest import free_port
-
-PERSONAL = ("Тестова", "Примеров", "Образцова", "Условный", "Макетова", "specialist", "000-01-")
 
 
 @pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -> Path:
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
     monkeypatch.setenv("SROK_NOTIFIER", "outbox")
-    app = Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
-    app.init()
-    build_demo(app)
+    copy_database(demo_template, tmp_path)
     return tmp_path
-
-
-def _artifacts_and_logs(flow_run_id: Any) -> tuple[list[Any], list[str]]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (
-        ArtifactFilter,
-        ArtifactFilterFlowRunId,
-        LogFilter,
-        LogFilterFlowRunId,
-    )
-
-    async def read() -> tuple[list[Any], list[str]]:
-        async with get_client() as client:
-            artifacts = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(
-                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
-                )
-            )
-            logs = await client.read_logs(
-                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
-            )
-            return artifacts, [log.message for log in logs]
-
-    return asyncio.run(read())
 
 
 def test_a_sweep_sends_the_days_reminders_once_and_reports_them(city: Path) -> None:
@@ -64,11 +37,40 @@ def test_a_sweep_sends_the_days_reminders_once_and_reports_them(city: Path) -> N
     assert result["due"] == 7 and len(result["sent"]) == 7 and result["ok"]
     assert second["queued"] == 0 and second["sent"] == []
     assert len(list((city / "outbox").glob("*.eml"))) == 7
-    artifacts, logs = _artifacts_and_logs(first.state_details.flow_run_id)
+    artifacts, _ = run_records(first.state_details.flow_run_id)
     assert {a.key for a in artifacts} == {"deadline-sweep-open-steps", "deadline-sweep-summary"}
-    published = " ".join(_text(a.data) for a in artifacts) + " ".join(logs)
-    assert "Комитет по образованию" in published
-    assert not [p for p in PERSONAL if p in published]
+    assert "Комитет по образованию" in " ".join(text(a.data) for a in artifacts)
+
+
+def test_no_specialists_data_reaches_the_logs_artifacts_or_delivery_records(
+    city: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flows.deadline_sweep import deadline_sweep
+
+    caplog.set_level(logging.DEBUG)  # every standard logger, delivery's included
+
+    state = deadline_sweep(as_of=date(2026, 12, 1), return_state=True)
+
+    artifacts, logs = run_records(state.state_details.flow_run_id)
+    # First what must be there, so that an empty read cannot pass for a clean one.
+    assert "на 2026-12-01: напоминаний по графику 7, новых в очереди 7" in logs
+    assert "отправлено напоминаний: 7" in logs
+    assert any("Finished in state Completed" in line for line in logs)
+    standard = [r.getMessage() for r in caplog.records]
+    assert "отправлено напоминаний: 7" in standard
+    with Srok().transaction() as session:
+        secrets = personal_data(session)
+        audit = (
+            session.execute(sa.text("SELECT * FROM audit_entry WHERE action LIKE 'reminder.%'"))
+            .mappings()
+            .all()
+        )
+    assert len(secrets) >= 20 and len(audit) == 3 * 7  # queued, sending, sent
+    published = "\n".join(
+        [*logs, *standard, *(text(a.data) for a in artifacts), text(state.result())]
+        + [json.dumps(dict(row), ensure_ascii=False, default=str) for row in audit]
+    )
+    assert leaks(secrets, published) == []
 
 
 def test_a_day_off_is_skipped_by_the_flow(city: Path) -> None:
@@ -110,8 +112,15 @@ def test_undelivered_reminders_fail_the_run_after_all_were_tried(
     from models.tables import Reminder
 
     with Srok().transaction() as session:
-        states = session.exec(select(Reminder.state, Reminder.attempts)).all()
-    assert states == [("queued", 1)] * 7  # every reminder tried, none lost
+        rows = session.exec(select(Reminder.state, Reminder.attempts, Reminder.last_error)).all()
+        secrets = personal_data(session)
+        audit = session.execute(sa.text("SELECT after FROM audit_entry")).scalars().all()
+    assert [(r[0], r[1]) for r in rows] == [("queued", 1)] * 7  # every reminder tried, none lost
+    errors = [r[2] or "" for r in rows]
+    assert all("нет соединения с 127.0.0.1" in e for e in errors)
+    _, logs = run_records(state.state_details.flow_run_id)
+    assert any("не доставлены напоминания" in line for line in logs)
+    assert leaks(secrets, "\n".join([*errors, *logs, *(a or "" for a in audit)])) == []
 
 
 def _no_backoff(real: Any) -> Any:
@@ -119,15 +128,3 @@ def _no_backoff(real: Any) -> Any:
         return real(**{**kwargs, "attempts": 1, "backoff": lambda n: 0})
 
     return fast
-
-
-def _text(data: Any) -> str:
-    """Artifact data as a reader sees it: JSON tables decoded, so Cyrillic is searchable."""
-    import json
-
-    if isinstance(data, str):
-        try:
-            return json.dumps(json.loads(data), ensure_ascii=False)
-        except ValueError:
-            return data
-    return json.dumps(data, ensure_ascii=False)

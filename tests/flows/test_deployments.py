@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from services.app import Srok
-from services.demo import build_demo
-from services.settings import Settings
+from tests.conftest import copy_database
 
 ROOT = Path(__file__).parents[2]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -51,9 +47,10 @@ def _deployment(name: str = "deadline-sweep/daily") -> Any:
     return asyncio.run(read())
 
 
-@pytest.fixture
-def deployed(tmp_path: Path) -> dict[str, str]:
-    env = _env(tmp_path)
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Deploy prefect.yaml once for the module: every test reads the same deployments."""
+    env = _env(tmp_path_factory.mktemp("deployed"))
     _prefect(env, "work-pool", "create", "srok", "--type", "process", "--overwrite")
     _prefect(env, "--no-prompt", "deploy", "--all")
     return env
@@ -76,17 +73,8 @@ def test_every_flow_deploys_on_its_schedule_in_the_city_zone(
     ((schedule),) = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (cron, "Asia/Barnaul")
     assert deployment.work_pool_name == "srok"
-    assert deployment.global_concurrency_limit.limit == 1
-
-
-def test_the_sweep_deploys_with_its_schedule_in_the_city_zone(deployed: dict[str, str]) -> None:
-    deployment = _deployment()
-
-    assert deployment.work_pool_name == "srok"
-    assert set(deployment.tags) == {"srok", "deadline-sweep"}
-    ((schedule),) = deployment.schedules
-    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 9 * * *", "Asia/Barnaul")
-    assert deployment.global_concurrency_limit.limit == 1  # two sweeps never run at once
+    assert set(deployment.tags) == {"srok", name.partition("/")[0]}
+    assert deployment.global_concurrency_limit.limit == 1  # two runs never at once
 
 
 def test_a_second_deploy_keeps_the_same_deployment(deployed: dict[str, str]) -> None:
@@ -98,17 +86,12 @@ def test_a_second_deploy_keeps_the_same_deployment(deployed: dict[str, str]) -> 
 
 
 def test_a_worker_runs_the_deployment_on_the_city_data(
-    deployed: dict[str, str], tmp_path: Path
+    deployed: dict[str, str], demo_template: Path
 ) -> None:
-    app = Srok(
-        dataclasses.replace(
-            Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=date(2026, 12, 1)
-        )
-    )
-    app.init()
-    build_demo(app)
+    home = Path(deployed["SROK_HOME"])
+    copy_database(demo_template, home)
 
     _prefect(deployed, "deployment", "run", "deadline-sweep/daily", "--param", "as_of=2026-12-01")
     _prefect(deployed, "worker", "start", "--pool", "srok", "--run-once", timeout=180)
 
-    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 7
+    assert len(list((home / "outbox").glob("*.eml"))) == 7

@@ -11,21 +11,21 @@ from typing import Any
 import pytest
 
 from services.app import Srok
-from services.demo import SPECIALISTS, build_demo
+from services.demo import SPECIALISTS
 from services.links import set_site_page
 from services.settings import Settings
-from tests.flows.test_deadline_sweep import _artifacts_and_logs, _text
+from tests.conftest import copy_database
+from tests.flows.records import run_records as _artifacts_and_logs
+from tests.flows.records import text as _text
 from tests.site_server import Site
 
 
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Srok:
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -> Srok:
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
-    app = Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
-    app.init()
-    build_demo(app)
-    return app
+    copy_database(demo_template, tmp_path)
+    return Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
 
 
 def _personal_data(app: Srok) -> list[str]:
@@ -39,6 +39,7 @@ def _personal_data(app: Srok) -> list[str]:
         [p.full_name for p in people]
         + [p.email for p in people]
         + [p.phone for p in people]
+        + [p.position for p in people]
         + [name.split()[0] for name, _ in SPECIALISTS]
     )
 
@@ -57,6 +58,7 @@ def test_the_publication_flow_publishes_and_reports_changes_without_personal_dat
     assert page.exists()
     artifacts, logs = _artifacts_and_logs(state.state_details.flow_run_id)
     report = " ".join(_text(a.data) for a in artifacts)
+    assert any(line.startswith("реестр за 2026Q4: 7 аккаунтов") for line in logs)
     assert "Реестр за IV квартал 2026 г. опубликован 01.12.2026" in report
     assert "добавлен: https://vk.com/kultura_nvl_demo" in report
     published = (

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,14 +20,16 @@ from sqlmodel import Session, select
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DateRule
 from domain.errors import RuleViolation
-from models.db import make_engine, migrate
+from models.db import make_engine
 from models.tables import Step
 from services.accounts import add_organ, add_specialist, change_account
 from services.events import record_notice, record_registry_entry
 from services.publish import finish, publish
+from tests.conftest import copy_database
 from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
 
 ON = date(2026, 11, 30)
+ROOT = Path(__file__).parents[2]
 
 
 def _entered(
@@ -258,6 +264,7 @@ NAME_PART = st.builds(
 PEOPLE = st.tuples(
     NAME_PART,
     NAME_PART,
+    st.builds(lambda p: f"ведущий {p}", NAME_PART),  # the position: п. 3.3 абзац 5 too
     st.from_regex(r"\+7 9\d\d \d\d\d-\d\d-\d\d", fullmatch=True),
     st.from_regex(r"[a-z]{4,10}\.[a-z]{3,8}@[a-z]{3,8}\.invalid", fullmatch=True),
 )
@@ -270,11 +277,11 @@ PEOPLE = st.tuples(
 def test_no_personal_data_of_specialists_is_ever_published(
     calendar: WorkingCalendar,
     tmp_path_factory: pytest.TempPathFactory,
-    people: list[tuple[str, str, str, str]],
+    sqlite_template: Path,
+    people: list[tuple[str, str, str, str, str]],
 ) -> None:
     home = tmp_path_factory.mktemp("pd")
-    engine = make_engine(f"sqlite:///{home / 'srok.db'}")
-    migrate(engine)
+    engine = make_engine(f"sqlite:///{copy_database(sqlite_template, home)}")
     with Session(engine) as session:
         o = add_organ(session=session, name="Комитет", actor=ACTOR, today=TODAY)
         ids = [
@@ -282,14 +289,14 @@ def test_no_personal_data_of_specialists_is_ever_published(
                 session=session,
                 organ_id=o.id or 0,
                 name=f"{last} {first}",
-                position="специалист",
+                position=position,
                 phone=phone,
                 email=email,
                 actor=ACTOR,
                 today=TODAY,
             ).id
             or 0
-            for last, first, phone, email in people
+            for last, first, position, phone, email in people
         ]
         a = account(session, calendar, o.id or 0, created_on=date(2026, 10, 1), specialist_ids=ids)
         _entered(session, calendar, a.id or 0, date(2026, 10, 2), date(2026, 10, 5))
@@ -298,6 +305,114 @@ def test_no_personal_data_of_specialists_is_ever_published(
     engine.dispose()
 
     published = b"".join((home / "public" / "current" / name).read_bytes() for name in result.files)
-    for last, first, phone, email in people:
-        for secret in (last, first, phone, email, phone.replace(" ", "")):
+    assert "Комитет".encode() in published  # the public part is there
+    for last, first, position, phone, email in people:
+        for secret in (last, first, position, phone, email, phone.replace(" ", "")):
             assert secret.encode() not in published, secret
+
+
+def _publish_in_a_process(
+    template: Path, home: Path, out: Path, *, order_seed: int, hash_seed: int
+) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.publication.publish_worker",
+            str(template),
+            str(home),
+            str(out),
+            str(order_seed),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "36"
+
+
+def _without_the_chain_head(name: str, data: bytes) -> bytes:
+    """Drop what rightly differs between two databases: the audit head and the row ids."""
+    if name == "index.html":
+        return re.sub(rb"<footer>.*?</footer>", b"", data, flags=re.S)
+    if name == "registry.json":
+        document = json.loads(data)
+        document.pop("audit_head")
+        for row in document["rows"]:
+            row.pop("account_id")
+        return json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return data
+
+
+def test_publications_are_byte_identical_across_processes_and_insertion_orders(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    first, other = tmp_path / "first", tmp_path / "other"
+
+    _publish_in_a_process(sqlite_template, first, first / "a", order_seed=1, hash_seed=1)
+    _publish_in_a_process(sqlite_template, first, first / "b", order_seed=1, hash_seed=2)
+    _publish_in_a_process(sqlite_template, other, other / "a", order_seed=2, hash_seed=3)
+
+    names = sorted(p.name for p in (first / "a" / "current").iterdir())
+    assert "index.html" in names and len(names) == 5
+    for name in names:
+        published = (first / "a" / "current" / name).read_bytes()
+        # The same database republished under another hash seed: every byte the same.
+        assert (first / "b" / "current" / name).read_bytes() == published, name
+        # The same registry written in another order: the same but for the chain's head.
+        assert _without_the_chain_head(
+            name, (other / "a" / "current" / name).read_bytes()
+        ) == _without_the_chain_head(name, published), name
+
+
+def test_addresses_and_names_are_escaped_in_the_public_page() -> None:
+    from html.parser import HTMLParser
+
+    from publication.html import render
+
+    organ = 'Комитет <b>по делам</b> молодёжи & спорта "Старт"'
+    url = 'https://vk.com/club1?w=wall-1_2&z="x"<script>'
+    previous = "https://vk.com/old?a=1&b=<i>2</i>"
+    rows = [
+        {
+            "organ": organ,
+            "network": "ВКонтакте",
+            "url": url,
+            "created_on": "2026-10-01",
+            "previous": [{"url": previous, "valid_from": "2026-10-01", "changed_on": "2026-11-02"}],
+        }
+    ]
+
+    page = render(rows, quarter_words="IV квартал 2026 г.", published_on=ON, files=[]).decode()
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cells: list[str] = []
+            self.hrefs: list[str] = []
+            self.depth = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "td":
+                self.cells.append("")
+                self.depth += 1
+            if tag == "a" and self.depth:
+                self.hrefs.append(dict(attrs).get("href") or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td":
+                self.depth -= 1
+
+        def handle_data(self, data: str) -> None:
+            if self.depth:
+                self.cells[-1] += data
+
+    parsed = Cells()
+    parsed.feed(page)
+    assert parsed.cells[0] == organ
+    assert parsed.cells[2] == url and parsed.hrefs == [url]
+    assert parsed.cells[4] == f"{previous} — до 02.11.2026"
+    assert "<script>" not in page and "<b>по делам" not in page

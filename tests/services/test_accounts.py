@@ -185,6 +185,15 @@ def test_a_change_of_specialists_replaces_the_set(
     )
 
     assert describe_account(session, a.id or 0)["specialist_ids"] == [s2.id]
+    session.commit()
+    change_steps = session.exec(
+        select(Step.clause, Step.due).where(Step.account_id == a.id).order_by(Step.id)
+    ).all()[4:]
+    assert change_steps == [  # the address is the same: п. 1.4 is not opened again
+        ("3.2", date(2026, 11, 30)),
+        ("3.4", None),
+        ("3.5", None),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DateRule
+from models.tables import AuditEntry
 from services.audit import head, verify_chain
 from services.events import record_notice, record_registry_entry
 from services.publish import finish, publish
@@ -123,6 +124,55 @@ def test_an_edited_field_is_found(
 
     verdict = verify_chain(engine)
     assert (verdict.problem, verdict.first_bad_id) == ("edited", 7)
+
+
+AUDIT_COLUMNS = [c.name for c in AuditEntry.__table__.columns]  # type: ignore[attr-defined]
+
+
+def _forged(column: str, value: object) -> object:
+    """A different value of the same type: what a forger would write into the column."""
+    if column in ("account_id", "organ_id"):
+        return (value or 0) + 1000  # type: ignore[operator]
+    if column in ("prev_hash", "hash"):
+        return "f" * 64
+    if column == "recorded_at":
+        return str(value).replace("+00:00", "+00:01")
+    if column in ("before", "after"):
+        return json.dumps({**json.loads(str(value or "{}")), "подделка": 1}, ensure_ascii=False)
+    return f"{value or ''}подделка"
+
+
+@pytest.mark.parametrize("column", [c for c in AUDIT_COLUMNS if c != "id"])
+def test_a_change_to_any_stored_column_of_an_entry_is_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, column: str
+) -> None:
+    _history(session, calendar)
+    target = next(r for r in _rows(engine) if r["action"] == "step.closed")
+    forged = _forged(column, target[column])
+    assert forged != target[column]
+
+    _without_guard(engine)
+    with engine.begin() as conn:
+        changed = conn.execute(
+            sa.text(f"UPDATE audit_entry SET {column} = :v WHERE id = :id"),
+            {"v": forged, "id": target["id"]},
+        ).rowcount
+
+    assert changed == 1
+    verdict = verify_chain(engine)
+    assert (verdict.ok, verdict.problem, verdict.first_bad_id) == (False, "edited", target["id"])
+
+
+def test_a_changed_id_is_found(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _history(session, calendar)
+    last = _rows(engine)[-1]["id"]
+
+    _without_guard(engine, f"UPDATE audit_entry SET id = {last + 10} WHERE id = 7")
+
+    verdict = verify_chain(engine)
+    assert (verdict.ok, verdict.first_bad_id) == (False, 8)
 
 
 def test_a_deleted_row_is_found(

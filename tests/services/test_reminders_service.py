@@ -64,6 +64,10 @@ def test_a_second_sweep_on_the_same_day_queues_nothing(
 
     assert (again.due, again.queued) == (1, 0)
     assert session.execute(sa.select(sa.func.count()).select_from(Reminder)).scalar_one() == 1
+    queued = session.execute(
+        sa.text("SELECT entity FROM audit_entry WHERE action = 'reminder.queued'")
+    ).all()
+    assert len(queued) == 1  # the audit trail too records the reminder queued once
 
 
 def test_a_day_off_queues_nothing(session: Session, calendar: WorkingCalendar) -> None:

@@ -8,26 +8,24 @@ from datetime import date
 from pathlib import Path
 
 from services.app import Srok
-from services.demo import build_demo
 from services.reminders import PlanReport
 from services.settings import Settings
 from services.status import step_views
 from services.sweep import open_steps_by_organ, summarise, summary_markdown
+from tests.conftest import copy_database
 
 DAY = date(2026, 12, 1)
 
 
-def _demo(tmp_path: Path) -> Srok:
-    app = Srok(
+def _demo(tmp_path: Path, template: Path) -> Srok:
+    copy_database(template, tmp_path)
+    return Srok(
         dataclasses.replace(Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=DAY)
     )
-    app.init()
-    build_demo(app)
-    return app
 
 
-def test_the_open_steps_table_counts_what_status_shows(tmp_path: Path) -> None:
-    app = _demo(tmp_path)
+def test_the_open_steps_table_counts_what_status_shows(tmp_path: Path, demo_template: Path) -> None:
+    app = _demo(tmp_path, demo_template)
     with app.transaction() as session:
         views = step_views(session=session, calendar=app.calendar, as_of=DAY, open_only=True)
     expected = Counter(v.state for v in views)
@@ -47,8 +45,10 @@ def test_the_open_steps_table_counts_what_status_shows(tmp_path: Path) -> None:
     assert overdue == sorted(overdue, reverse=True)
 
 
-def test_the_table_lists_at_most_the_worst_organs_and_a_total(tmp_path: Path) -> None:
-    app = _demo(tmp_path)
+def test_the_table_lists_at_most_the_worst_organs_and_a_total(
+    tmp_path: Path, demo_template: Path
+) -> None:
+    app = _demo(tmp_path, demo_template)
 
     table = open_steps_by_organ(app, as_of=DAY, limit=2)
 
