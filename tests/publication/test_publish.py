@@ -382,6 +382,7 @@ def test_addresses_and_names_are_escaped_in_the_public_page() -> None:
             "network": "ВКонтакте",
             "url": url,
             "created_on": "2026-10-01",
+            "entered_on": "2026-10-05",
             "previous": [{"url": previous, "valid_from": "2026-10-01", "changed_on": "2026-11-02"}],
         }
     ]

@@ -20,6 +20,7 @@ from models.tables import Account, AccountAddress, Cycle, Organ, Step, utcnow
 from services.compliance import compliance_report
 from services.registry import public_registry
 from services.status import iter_step_views, most_overdue, status_summary
+from tests.conftest import PG_URL
 
 ACCOUNTS = 70_000  # more ids than any one statement may carry
 NETWORKS = ("vk", "ok", "telegram", "max", "rutube", "dzen", "other")
@@ -120,6 +121,8 @@ def test_no_query_of_the_report_status_or_registry_grows_with_the_city(
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="SROK_TEST_DATABASE_URL is not set")
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)
 def test_a_city_past_65535_ids_gets_its_report_and_its_public_registry(
     engine: sa.Engine, calendar: WorkingCalendar
