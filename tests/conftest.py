@@ -50,6 +50,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     engine.dispose()
+    assert not path.with_name("srok.db-wal").exists()  # all of it is in the one file
     return path
 
 
@@ -77,6 +78,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
     )
     build_demo(app)
     app.engine.dispose()
+    assert not (home / "srok.db-wal").exists()
     return home / "srok.db"
 
 
