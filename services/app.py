@@ -13,13 +13,14 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.errors import RuleViolation
+from models import triggers
 from models.db import make_engine, migrate, transaction
 from services.audit import default_actor
 from services.calendar_source import build_calendar
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005_faults"
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Srok:
 
     settings: Settings = field(default_factory=Settings.from_env)
     actor: str | None = None  # who the audit trail names: --actor, a flow run, or the OS user
+    restored_triggers: list[str] = field(default_factory=list, init=False)  # by the last init
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -44,6 +46,7 @@ class Srok:
         """Create or upgrade the schema; return the revision it is at."""
         self.settings.home.mkdir(parents=True, exist_ok=True)
         migrate(self.engine)
+        self.restored_triggers = triggers.restore(self.engine)
         return SCHEMA_HEAD
 
     def schema_revision(self) -> str | None:

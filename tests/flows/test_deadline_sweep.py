@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from services.app import Srok
+from services.audit import head
 from services.demo import build_demo
 from services.settings import Settings
 from tests.notifications.conftest import free_port
@@ -23,6 +24,7 @@ def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
     monkeypatch.setenv("SROK_NOTIFIER", "outbox")
+    monkeypatch.setenv("SROK_TODAY", "2026-12-01")  # a sweep never runs ahead of today
     app = Srok(dataclasses.replace(Settings.from_env(), today_override=date(2026, 12, 1)))
     app.init()
     build_demo(app)
@@ -64,6 +66,10 @@ def test_a_sweep_sends_the_days_reminders_once_and_reports_them(city: Path) -> N
     assert result["due"] == 7 and len(result["sent"]) == 7 and result["ok"]
     assert second["queued"] == 0 and second["sent"] == []
     assert len(list((city / "outbox").glob("*.eml"))) == 7
+    with Srok().engine.connect() as conn:
+        head_id, head_hash = head(conn)
+    anchored = (city / "anchors" / "audit-head.txt").read_text(encoding="utf-8")
+    assert anchored.splitlines()[-1] == f"2026-12-01 {head_id}:{head_hash}"  # outside the db
     artifacts, logs = _artifacts_and_logs(first.state_details.flow_run_id)
     assert {a.key for a in artifacts} == {"deadline-sweep-open-steps", "deadline-sweep-summary"}
     published = " ".join(_text(a.data) for a in artifacts) + " ".join(logs)
