@@ -191,8 +191,18 @@ def deliver(
         sleep(wait)
     if report.stopped is None and wait <= settle_limit and still_unknown(engine):
         # The reminders found unsent go out now, once; a second lost reply stays unknown.
-        _settle(engine, notifier, report, clock)
-        _deliver_queue(engine, notifier, sender, worker, report, attempts=attempts, backoff=backoff)
+        requeued = _settle(engine, notifier, report, clock)
+        if requeued:
+            _deliver_queue(
+                engine,
+                notifier,
+                sender,
+                worker,
+                report,
+                attempts=attempts,
+                backoff=backoff,
+                only=requeued,
+            )
     notifier.close()
     report.unknown = still_unknown(engine)
     return report
@@ -200,14 +210,18 @@ def deliver(
 
 def _settle(
     engine: sa.Engine, notifier: Notifier, report: DeliveryReport, clock: Callable[[], datetime]
-) -> None:
-    """Ask the channel about unknown reminders; keep one finding per reminder, the latest."""
+) -> set[int]:
+    """Ask the channel about unknown reminders; keep one finding per reminder, the latest.
+
+    Return the ids requeued because the channel did not find them.
+    """
     findings = resolve_unknown(engine, notifier, clock=clock)
     report.sent.extend(f.reminder_id for f in findings if f.outcome == "sent")
     done = {f.reminder_id for f in findings}
     report.checked = [c for c in report.checked if c["id"] not in done] + [
         f.as_dict() for f in findings
     ]
+    return {f.reminder_id for f in findings if f.outcome == "requeued"}
 
 
 def _deliver_queue(
@@ -219,6 +233,7 @@ def _deliver_queue(
     *,
     attempts: int,
     backoff: Callable[[int], float],
+    only: set[int] | None = None,
 ) -> None:
     with Session(engine) as session:
         queue = list(
@@ -227,6 +242,8 @@ def _deliver_queue(
             )
         )
     for reminder_id in queue:
+        if only is not None and reminder_id not in only:
+            continue  # already tried in this run: it waits for the next one
         assert reminder_id is not None
         if not _claim(engine, reminder_id, worker):
             continue  # another worker has it

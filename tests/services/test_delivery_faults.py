@@ -153,3 +153,27 @@ def test_a_partial_refusal_is_counted_and_shown_never_the_addresses(
     assert (
         f"отправлено не всем получателям (сервер отклонил часть): 1 (№{escalation.id}: 2)" in text
     )
+
+
+class ForgetfulNotifier(RecordingNotifier):
+    """Like SMTP: after a lost reply it cannot say whether the message went."""
+
+    def was_sent(self, key: str) -> bool | None:
+        return None
+
+
+def test_a_resend_after_a_lost_reply_does_not_retry_what_already_failed_in_the_run(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar
+) -> None:
+    _organ_with_account(session, calendar, 1)
+    _plan(session, calendar, date(2026, 11, 11))  # two reminders: ids 1 and 2
+    second = session.exec(select(Reminder.key).where(Reminder.id == 2)).one()
+    notifier = ForgetfulNotifier(transient=3, unknown_for={second})
+
+    report = deliver(
+        engine=engine, notifier=notifier, sender="srok@example.invalid", backoff=lambda n: 0
+    )
+
+    assert report.retry_later == [1] and report.sent == [2]  # 1 waits for the next run
+    assert report.checked[0]["outcome"] == "requeued"
+    assert notifier.calls == 5  # 1: three attempts; 2: lost reply, then resent once
