@@ -110,10 +110,12 @@ def init(as_json: JsonFlag = False) -> None:
         application = srok()
         revision = application.init()
         url = application.settings.database_url.split("@")[-1]
+        restored = application.restored_triggers
         emit(
-            {"revision": revision, "database": url},
+            {"revision": revision, "database": url, "restored_triggers": restored},
             as_json=as_json,
-            human=f"база данных готова: {url} (ревизия схемы {revision})",
+            human=f"база данных готова: {url} (ревизия схемы {revision})"
+            + (f"; восстановлены триггеры журнала: {', '.join(restored)}" if restored else ""),
         )
 
 

@@ -20,8 +20,8 @@ def verify(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Recompute the chain; name the first entry edited, deleted, inserted or reordered (exit 1)."""
-    from services.audit import verify_chain
+    """Recompute the chain; check triggers, size and anchors; name what is wrong (exit 1)."""
+    from services.audit_guard import check_audit
 
     with guard(as_json):
         pinned = None
@@ -33,15 +33,18 @@ def verify(
         application = srok()
         with application.transaction():
             pass  # an uninitialised database fails here with the usual message
-        verdict = verify_chain(application.engine, anchor=pinned)
+        check = check_audit(
+            application.engine, anchors_path=application.settings.anchors, anchor=pinned
+        )
+        verdict = check.verdict
         human = (
             f"цепочка цела: записей {verdict.entries}, последняя № {verdict.head_id}, "
-            f"SHA-256 {verdict.head_hash}"
-            if verdict.ok
-            else f"ЦЕПОЧКА НАРУШЕНА: {verdict.words}"
+            f"SHA-256 {verdict.head_hash}; сверено с якорями вне базы: {check.anchors}"
+            if check.ok
+            else f"ЦЕПОЧКА НАРУШЕНА: {check.words}"
         )
-        emit(verdict.as_dict(), as_json=as_json, human=human)
-    if not verdict.ok:
+        emit(check.as_dict(), as_json=as_json, human=human)
+    if not check.ok:
         raise typer.Exit(1)
 
 

@@ -17,6 +17,7 @@ from flows.local import quiet_local_prefect
 
 if TYPE_CHECKING:
     from services.app import Srok
+    from services.publish import PublishResult
 
 
 def demo(
@@ -59,7 +60,7 @@ def demo(
             day += timedelta(days=1)
         if days:
             _sweep(days, application.settings.home / "outbox")
-        _publish(application)
+        _publish(application, log.published)
         _audit_and_report(application)
         print(f"\nБаза демо-города: {url.removeprefix('sqlite:///')}")
         print("Prefect UI с расписанием проверок: make serve, затем http://127.0.0.1:4200")
@@ -87,15 +88,14 @@ def _check_links(application: Srok) -> None:
     )
 
 
-def _publish(application: Srok) -> None:
-    from services.publish import run_publish
-
-    result = run_publish(
-        application, quarter_text="2026Q4", on=application.today(), out=None, actor="demo"
-    )
+def _publish(application: Srok, published: PublishResult | None) -> None:
+    """Say what the demo published: the quarter already over (2026Q4 is not, on 01.12.2026)."""
+    if published is None:
+        return
     print(
-        f"\nРеестр опубликован (п. 3.5): {result.rows} аккаунтов, закрыто шагов п. 3.5 — "
-        f"{result.closed_steps}. Откройте {application.settings.home / 'public' / 'current' / 'index.html'}"
+        f"\nРеестр опубликован (п. 3.5) за {published.quarter} {published.published_on}: "
+        f"{published.rows} аккаунтов. IV квартал публикуется после его окончания, в январе. "
+        f"Откройте {application.settings.home / 'public' / 'current' / 'index.html'}"
     )
 
 
@@ -143,6 +143,8 @@ def _sweep(days: list[date], outbox: Path) -> None:
     print(f"\nПроверка сроков через Prefect (поток deadline-sweep) на {len(days)} рабочих дня:")
     with tags("srok", "demo"):
         for day in days:
+            # A rehearsal: each day is swept as that day (a sweep never runs ahead of today).
+            os.environ["SROK_TODAY"] = day.isoformat()
             result = deadline_sweep(as_of=day)
             print(
                 f"  {day.isoformat()}: по графику {result['due']}, отправлено "

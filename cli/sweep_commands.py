@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
 from cli.app import JsonFlag, guard, srok
 from cli.output import emit, parse_date
-from flows.local import quiet_local_prefect
+from flows.local import one_local_server, quiet_local_prefect
 
 outbox_app = typer.Typer(help="Напоминания: очередь и доставка.", no_args_is_help=True)
 
@@ -24,30 +25,50 @@ def sweep(
     as_json: JsonFlag = False,
 ) -> None:
     """Run the deadline-sweep flow through Prefect (a local temporary server unless PREFECT_API_URL is set)."""
+    from services.sweep import check_sweep
+
     with guard(as_json):
         application = srok()
         day = parse_date("--as-of", as_of) if as_of else application.today()
         with application.transaction():
             pass  # an uninitialised database fails here, before Prefect starts
+        check_sweep(application, as_of=day, dry_run=dry_run)  # a future day, a channel's settings
         quiet_local_prefect()
         from prefect import tags
 
         from flows.deadline_sweep import deadline_sweep
 
-        with tags("srok", "deadline-sweep", "manual"):
-            state = deadline_sweep(as_of=day, dry_run=dry_run, return_state=True)
-        if state.is_completed():
-            result = state.result()
-        else:
-            result = {"ok": False, "state": state.name, "message": state.message}
+        try:
+            with one_local_server(), tags("srok", "deadline-sweep", "manual"):
+                state = deadline_sweep(as_of=day, dry_run=dry_run, return_state=True)
+        except RuntimeError as exc:
+            if "ephemeral" not in str(exc):
+                raise
+            print(
+                "не удалось запустить временный сервер Prefect: напоминания не отправлялись; "
+                "повторите `srok sweep` или задайте PREFECT_API_URL (`make serve`)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(1) from None
+        result = _result(state)
         emit(result, as_json=as_json, human=_human(result))
         if not state.is_completed():
             raise typer.Exit(1)
 
 
+def _result(state: Any) -> dict[str, Any]:
+    """The run's summary, from a completed run or from a red one that returned it."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, dict):
+        return {**data, "message": state.message} if not state.is_completed() else data
+    return {"ok": False, "state": state.name, "message": state.message}
+
+
 def _human(result: dict[str, Any]) -> str:
     if "sent" not in result:
         return f"проверка сроков завершилась неудачно: {result.get('message')}"
+    if not result.get("ok"):
+        return f"{result['as_of']}: отправлено {len(result['sent'])}; {result.get('message')}"
     if result.get("skipped_day_off"):
         return f"{result['as_of']}: нерабочий день, напоминания не отправляются"
     return (
@@ -72,6 +93,7 @@ def outbox_list(
         lines = [
             f"№{r['id']:>5}  {r['on_date']}  п. {r['clause']:<4} {r['kind']:<11} "
             f"{r['state']:<8} акк. {r['account_id']}"
+            + (f"  отклонено получателей: {r['refused']}" if r["refused"] else "")
             + (f"  ({r['last_error']})" if r["last_error"] else "")
             for r in rows
         ]
@@ -80,25 +102,39 @@ def outbox_list(
 
 @outbox_app.command("retry")
 def outbox_retry(as_json: JsonFlag = False) -> None:
-    """Queue failed and unknown reminders again, then deliver everything queued now."""
-    from services.delivery import requeue_failed
-    from services.sweep import deliver_queued
+    """Queue failed reminders again, ask the channel about unknown ones, deliver the queue.
+
+    An unknown reminder may have gone: it is requeued only if the channel does
+    not find it (SMTP, which cannot be asked, resends with the same Message-ID).
+    """
+    from services.recovery import requeue_failed
+    from services.sweep import check_channel_now, deliver_queued
 
     with guard(as_json):
         application = srok()
+        check_channel_now(application)
         with application.transaction() as session:
-            count = requeue_failed(session)
+            requeued = requeue_failed(session)
         report = deliver_queued(application)
         emit(
             {
-                "requeued": count,
+                "requeued": len(requeued),
                 "sent": report.sent,
                 "failed": report.failed,
                 "unknown": report.unknown,
+                "checked": report.checked,
+                "partial": report.partial,
                 "stopped": report.stopped,
             },
             as_json=as_json,
-            human=f"снова в очереди: {count}; отправлено: {len(report.sent)}",
+            human="\n".join(
+                [f"№{c['id']}: {c['found']}" for c in report.checked]
+                + [
+                    f"снова в очереди: {len(requeued)}; отправлено: {len(report.sent)}"
+                    + (f"; исход неизвестен: {len(report.unknown)}" if report.unknown else "")
+                    + (f"; доставка остановлена: {report.stopped}" if report.stopped else "")
+                ]
+            ),
         )
         if not report.ok:
             raise typer.Exit(1)

@@ -61,14 +61,24 @@ class Verdict:
 RowSource = Callable[[], Iterable[Mapping[str, Any]]]
 
 
-def verify(rows: RowSource, *, anchor: tuple[int, str] | None = None) -> Verdict:
+def verify(
+    rows: RowSource,
+    *,
+    anchor: tuple[int, str] | None = None,
+    anchors: Iterable[tuple[int, str]] = (),
+) -> Verdict:
     """Walk the chain in id order; name the first entry that breaks it, and how.
 
     ``rows()`` yields entries (``id``, ``prev_hash``, ``hash`` and the canonical
     fields) in id order; it is called again only to explain a break, so a clean
     walk keeps nothing in memory. ``anchor`` is an (id, hash) printed earlier,
-    for example in a publication.
+    for example in a publication; ``anchors`` are more of them (srok's own file
+    of heads after each day's sweep). Each must still be in the chain, unchanged.
     """
+    pinned = dict(anchors)
+    if anchor:
+        pinned[anchor[0]] = anchor[1]
+    last_pinned = max(pinned, default=0)
     prev_hash, prev_id, count = GENESIS, 0, 0
     for row in rows():
         count += 1
@@ -83,24 +93,24 @@ def verify(rows: RowSource, *, anchor: tuple[int, str] | None = None) -> Verdict
             )
         if row["prev_hash"] != prev_hash:
             return _explain(rows, row, count)
-        if anchor and row["id"] == anchor[0] and row["hash"] != anchor[1]:
+        if row["id"] in pinned and row["hash"] != pinned[row["id"]]:
             return _bad(
                 count,
                 prev_id,
                 prev_hash,
                 row["id"],
                 "anchor",
-                f"запись № {row['id']} не совпадает с опубликованным хешем",
+                f"запись № {row['id']} не совпадает с хешем, записанным вне базы (якорь)",
             )
         prev_hash, prev_id = row["hash"], row["id"]
-    if anchor and anchor[0] > prev_id:
+    if last_pinned > prev_id:
         return _bad(
             count,
             prev_id,
             prev_hash,
-            anchor[0],
+            last_pinned,
             "deleted",
-            f"записи после № {prev_id} удалены: опубликованная № {anchor[0]} отсутствует",
+            f"записи после № {prev_id} удалены: записанная вне базы № {last_pinned} отсутствует",
         )
     return Verdict(True, count, prev_id or None, prev_hash)
 

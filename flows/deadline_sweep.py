@@ -17,19 +17,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from domain.errors import RuleViolation
 from flows.runs import run_actor, scheduled_day
 from services.app import Srok
+from services.audit_guard import anchor_day
 from services.delivery import DeliveryReport
 from services.reminders import PlanReport
 from services.sweep import (
     deliver_queued,
+    not_delivered,
     open_steps_by_organ,
     plan,
     summarise,
     summary_markdown,
 )
-
-
-class RemindersNotDelivered(RuntimeError):
-    """Some reminders are not delivered after their retries: the run is marked failed."""
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -53,6 +51,12 @@ def deliver_task(actor: str) -> DeliveryReport:
     return deliver_queued(Srok(actor=actor))
 
 
+@task(name="anchor-audit-head")
+def anchor_task(as_of: date) -> str | None:
+    head = anchor_day(Srok(), day=as_of)
+    return f"{head[0]}:{head[1]}" if head else None
+
+
 @task(name="publish-report")
 def report_task(summary: dict[str, Any], markdown: str, as_of: date) -> None:
     table = open_steps_by_organ(Srok(), as_of=as_of)
@@ -70,7 +74,12 @@ def report_task(summary: dict[str, Any], markdown: str, as_of: date) -> None:
 
 @flow(name="deadline-sweep", log_prints=False)
 def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str, Any]:
-    """Judge every open step as of a day, queue and deliver its reminders, and report."""
+    """Judge every open step as of a day, queue and deliver its reminders, and report.
+
+    A run that leaves a reminder undelivered ends Failed (red in the UI) with a
+    Russian message and the summary as its data: an intended outcome, so no
+    exception and no traceback.
+    """
     logger = get_run_logger()
     day = as_of or scheduled_day()
     app = Srok()
@@ -86,12 +95,16 @@ def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str
     )
     delivery: DeliveryReport | None = None if dry_run else deliver_task(actor)
     summary = summarise(planned, delivery, dry_run=dry_run)
+    if not dry_run:
+        anchor = anchor_task(day)  # the chain's head, outside the database: see audit verify
+        logger.info("голова журнала изменений записана вне базы: %s", anchor)
     report_task(summary.as_dict(), summary_markdown(summary), day)
     if not summary.ok:
-        ids = summary.failed + summary.retry_later + summary.unknown
-        raise RemindersNotDelivered(
-            f"не доставлены напоминания {ids}"
-            + (f"; доставка остановлена: {summary.stopped}" if summary.stopped else "")
-        )
+        from prefect.states import Failed
+
+        message = not_delivered(summary)
+        logger.error("%s", message)
+        # A returned state becomes the run's final state (Prefect 3).
+        return Failed(message=message, data=summary.as_dict())  # type: ignore[return-value]
     logger.info("отправлено напоминаний: %d", len(summary.sent))
     return summary.as_dict()

@@ -268,6 +268,8 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = None
     queued_at: datetime = _instant()
+    # Recipients an SMTP server refused while taking the rest: a count, never the addresses.
+    refused_recipients: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LinkCheck(SQLModel, table=True):

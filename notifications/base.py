@@ -95,8 +95,12 @@ class Notifier(Protocol):
     channel: str
     settle_seconds: int  # after an unknown outcome, wait this long before asking was_sent
 
-    def send(self, message: OutgoingMessage) -> None:
-        """Deliver one message or raise a DeliveryError subclass."""
+    def send(self, message: OutgoingMessage) -> int | None:
+        """Deliver one message or raise a DeliveryError subclass.
+
+        Return how many recipients the server refused while taking the others
+        (SMTP can say so); 0 or None when every recipient was taken.
+        """
 
     def was_sent(self, key: str) -> bool | None:
         """After an unknown outcome: True if it went, False if not, None if the channel cannot tell."""

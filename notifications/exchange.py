@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from notifications.base import (
     OutgoingMessage,
@@ -79,8 +80,18 @@ class ExchangeConfig:
         version = env.get("SROK_EWS_VERSION", "15.1")
         if not all(p.isdigit() for p in version.split(".")) or version.count(".") != 1:
             raise RuleViolation("SROK_EWS_VERSION", f"«{version}» — ожидается вид 15.1")
+        endpoint = need("SROK_EWS_ENDPOINT")
+        try:
+            parts = urlsplit(endpoint)
+            usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            usable = False
+        if not usable:
+            raise RuleViolation(
+                "SROK_EWS_ENDPOINT", "ожидается адрес вида https://mail.example/EWS/Exchange.asmx"
+            )
         config = cls(
-            endpoint=need("SROK_EWS_ENDPOINT"),
+            endpoint=endpoint,
             sender=need("SROK_EWS_SENDER"),
             auth=auth,
             username=env.get("SROK_EWS_USERNAME"),

@@ -83,7 +83,7 @@ class SmtpNotifier:
             with contextlib.suppress(OSError):
                 client.close()
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: OutgoingMessage) -> int:
         mail = message.to_email()
         for attempt in (1, 2):
             if self._client is None:
@@ -121,7 +121,8 @@ class SmtpNotifier:
                 raise PermanentDeliveryError(
                     "SMTP: сервер отклонил всех получателей", channel_wide=False
                 )
-            return
+            return len(refused)  # a count only: the refused addresses are personal data
+        return 0
 
     def _drop(self) -> None:
         client, self._client = self._client, None

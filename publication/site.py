@@ -54,3 +54,11 @@ def current_rows(out: Path) -> list[dict[str, object]] | None:
     if not path.exists():
         return None
     return list(json.loads(path.read_text(encoding="utf-8"))["rows"])
+
+
+def current_quarter(out: Path) -> str | None:
+    """Read the quarter of the publication `current` points to, if any."""
+    path = out / CURRENT / "registry.json"
+    if not path.exists():
+        return None
+    return str(json.loads(path.read_text(encoding="utf-8"))["quarter"])

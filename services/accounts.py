@@ -9,9 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from domain.access import busiest_day, overlaps
 from domain.calendar import WorkingCalendar
 from domain.checks import PROCEDURE_ADOPTED, not_before, not_in_future
 from domain.clauses import ACCESS_LIMIT, MAX_PEOPLE_WITH_ACCESS, ONE_ACCOUNT_PER_NETWORK
+from domain.dates import ru
 from domain.errors import NotFound, RuleViolation
 from domain.lifecycle import CycleKind
 from domain.networks import account_address, network, network_key, normalise_url
@@ -318,20 +320,26 @@ def grant_access(
     person_clean = _clean("--person", person, required=True, clause=ACCESS_LIMIT) or ""
     not_in_future("--on", on, today=today, clause=ACCESS_LIMIT)
     not_before("--on", on, earliest=account.created_on, what="создан аккаунт", clause=ACCESS_LIMIT)
-    active = list(
-        session.exec(
-            select(AccessGrant).where(
-                AccessGrant.account_id == account_id, col(AccessGrant.revoked_on).is_(None)
-            )
-        )
-    )
+    grants = list(session.exec(select(AccessGrant).where(AccessGrant.account_id == account_id)))
+    active = [g for g in grants if g.revoked_on is None]
     if any(g.person == person_clean for g in active):
         raise RuleViolation("--person", f"у «{person_clean}» доступ уже есть", ACCESS_LIMIT)
-    if len(active) >= MAX_PEOPLE_WITH_ACCESS:
+    for g in grants:
+        if g.person == person_clean and overlaps((g.granted_on, g.revoked_on), on):
+            raise RuleViolation(
+                "--on",
+                f"у «{person_clean}» был доступ до {ru(g.revoked_on or on)}: "
+                f"доступ с {ru(on)} пересёкся бы с прежним",
+                ACCESS_LIMIT,
+            )
+    # A back-dated grant must keep the limit on every day since, not only today.
+    day, holders = busiest_day([(g.granted_on, g.revoked_on) for g in grants] + [(on, None)], on)
+    if holders > MAX_PEOPLE_WITH_ACCESS:
         raise RuleViolation(
-            "--person",
-            f"к аккаунту {account_id} уже имеют доступ {len(active)} человека; "
-            f"одновременно не более {MAX_PEOPLE_WITH_ACCESS}: сначала отзовите доступ",
+            "--on" if on < today else "--person",
+            f"с {ru(on)} к аккаунту {account_id} имели бы доступ {holders} человека "
+            f"(на {ru(day)}); одновременно не более {MAX_PEOPLE_WITH_ACCESS}: "
+            "сначала отзовите доступ",
             ACCESS_LIMIT,
         )
     slot = min({1, 2, 3} - {g.slot for g in active})

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.errors import EnvironmentFault, RuleViolation
+from models import triggers
 from models.db import make_engine, migrate, transaction
 from services.audit import default_actor
 from services.calendar_source import build_calendar
@@ -21,7 +22,7 @@ from services.files import file_fault
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0005_input"
+SCHEMA_HEAD = "0006_faults"
 
 
 def database_fault(error: sa.exc.DBAPIError) -> EnvironmentFault:
@@ -47,6 +48,7 @@ class Srok:
 
     settings: Settings = field(default_factory=Settings.from_env)
     actor: str | None = None  # who the audit trail names: --actor, a flow run, or the OS user
+    restored_triggers: list[str] = field(default_factory=list, init=False)  # by the last init
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -83,6 +85,7 @@ class Srok:
             except OSError as error:
                 raise file_fault(error, "SROK_HOME") from None
         migrate(self.engine)
+        self.restored_triggers = triggers.restore(self.engine)
         return SCHEMA_HEAD
 
     def schema_revision(self) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -146,9 +146,14 @@ def _walk(engine: sa.Engine, batch: int = 10_000) -> Iterator[dict[str, Any]]:
             result.close()
 
 
-def verify_chain(engine: sa.Engine, *, anchor: tuple[int, str] | None = None) -> Verdict:
+def verify_chain(
+    engine: sa.Engine,
+    *,
+    anchor: tuple[int, str] | None = None,
+    anchors: Iterable[tuple[int, str]] = (),
+) -> Verdict:
     """Recompute the whole chain from the database."""
-    return verify(lambda: _walk(engine), anchor=anchor)
+    return verify(lambda: _walk(engine), anchor=anchor, anchors=anchors)
 
 
 ACTION_WORDS = {

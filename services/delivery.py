@@ -15,18 +15,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.headerregistry import Address
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
-from domain.reminders import ReminderKind
-from models.db import transaction
+from domain.reminders import Audience, ReminderKind, audience
 from models.tables import Account, Organ, Reminder, Specialist, Step, utcnow
 from notifications.base import (
-    DeliveryError,
     Notifier,
     OutgoingMessage,
     PermanentDeliveryError,
@@ -34,10 +33,17 @@ from notifications.base import (
     UnknownOutcome,
 )
 from notifications.templates import ReminderContent, render
-from services.audit import append
+from services.recovery import (
+    STALE_AFTER,
+    audit_outcome,
+    recover_abandoned,
+    resolve_unknown,
+    settle_wait,
+    still_unknown,
+)
 
-STALE_AFTER = timedelta(minutes=15)
 REMINDERS: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+SETTLE_LIMIT = 120.0  # seconds a run may wait for unknown outcomes to become checkable
 
 
 def worker_id() -> str:
@@ -50,111 +56,15 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # a human must look (bad address)
     retry_later: list[int] = field(default_factory=list)  # transient faults, still queued
-    unknown: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)  # every reminder still unknown at the end
     recovered: list[int] = field(default_factory=list)  # crashed claims resolved this run
+    partial: dict[int, int] = field(default_factory=dict)  # sent, but n recipients refused
+    checked: list[dict[str, object]] = field(default_factory=list)  # unknown ones, per reminder
     stopped: str | None = None  # a channel-wide fault stopped delivery
 
     @property
     def ok(self) -> bool:
         return not (self.failed or self.retry_later or self.unknown or self.stopped)
-
-
-def _claimant_dead(claimed_by: str | None) -> bool:
-    if not claimed_by:
-        return True
-    host, _, rest = claimed_by.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def recover_abandoned(engine: sa.Engine, *, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """Mark claims left by dead or stale workers as unknown: they may have been sent."""
-    cutoff = utcnow() - stale_after
-    with transaction(engine) as session:
-        rows = session.exec(select(Reminder).where(Reminder.state == "sending")).all()
-        abandoned = []
-        for r in rows:
-            if _claimant_dead(r.claimed_by) or (r.claimed_at is not None and r.claimed_at < cutoff):
-                r.state = "unknown"
-                r.last_error = "доставка прервана: исход неизвестен"
-                session.add(r)
-                abandoned.append(r.id or 0)
-                _audit(
-                    session,
-                    r.id or 0,
-                    r.account_id,
-                    "unknown",
-                    before="sending",
-                    actor="srok:recovery",
-                    detail=r.last_error,
-                )
-    return abandoned
-
-
-def resolve_unknown(engine: sa.Engine, notifier: Notifier) -> tuple[list[int], list[int]]:
-    """Ask the channel about each unknown reminder: sent ones are recorded, others requeued.
-
-    A channel that cannot tell (SMTP) gets the message again with the same
-    Message-ID, which mail clients and servers recognise as one message.
-    """
-    sent, requeued = [], []
-    settled = utcnow() - timedelta(seconds=notifier.settle_seconds)
-    with transaction(engine) as session:
-        unknown = session.exec(select(Reminder).where(Reminder.state == "unknown")).all()
-        for r in unknown:
-            if r.claimed_at is not None and r.claimed_at > settled:
-                continue  # too recent for the channel's records to show it
-            try:
-                went = notifier.was_sent(r.key)
-            except DeliveryError:
-                continue  # cannot ask now: stays unknown, the run stays red
-            if went:
-                r.state, r.sent_at, r.channel = "sent", utcnow(), notifier.channel
-                sent.append(r.id or 0)
-            else:
-                r.state = "queued"
-                requeued.append(r.id or 0)
-            session.add(r)
-            _audit(
-                session,
-                r.id or 0,
-                r.account_id,
-                r.state,
-                before="unknown",
-                actor="srok:recovery",
-                detail=f"{notifier.channel}: "
-                + ("найдено отправленным" if went else "не найдено, снова в очереди"),
-            )
-    return sent, requeued
-
-
-def _audit(
-    target: Session | sa.Connection,
-    reminder_id: int,
-    account_id: int | None,
-    state: str,
-    *,
-    before: str,
-    actor: str,
-    detail: str | None = None,
-) -> None:
-    append(
-        target,
-        action=f"reminder.{state}",
-        entity=f"reminder:{reminder_id}",
-        actor=actor,
-        account_id=account_id,
-        before={"state": before},
-        after={"state": state, "detail": detail},
-    )
 
 
 def _claim(engine: sa.Engine, reminder_id: int, worker: str) -> bool:
@@ -173,7 +83,7 @@ def _claim(engine: sa.Engine, reminder_id: int, worker: str) -> bool:
         ).first()
         if claimed is None:
             return False
-        _audit(conn, reminder_id, claimed[0], "sending", before="queued", actor=worker)
+        audit_outcome(conn, reminder_id, claimed[0], "sending", before="queued", actor=worker)
         return True
 
 
@@ -189,7 +99,7 @@ def _finish(
             .returning(REMINDERS.c.account_id)
         ).scalar()
         detail = values.get("last_error")
-        _audit(
+        audit_outcome(
             conn,
             reminder_id,
             account_id,
@@ -213,9 +123,9 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
     )
     to = tuple(sorted({p.email for p in people} | set(json.loads(reminder.mailboxes))))
     cc = tuple(m for m in json.loads(reminder.cc_mailboxes) if m not in to)
-    copies = tuple(
-        "руководителю органа" if m == organ.head_email else "в отдел информатизации" for m in cc
-    )
+    for address in to + cc:
+        Address(addr_spec=address)  # one mailbox each: no line break, list or second @
+    copies = tuple(_copy_words(m, organ, step.clause) for m in cc)
     content = ReminderContent(
         key=reminder.key,
         kind=ReminderKind(reminder.kind),
@@ -240,6 +150,17 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
     )
 
 
+def _copy_words(mailbox: str, organ: Organ, clause: str) -> str:
+    """Say whom an escalation's copy goes to, without naming the address."""
+    if audience(clause) is Audience.IT:
+        return "руководителю, курирующему отдел информатизации"
+    if mailbox == organ.head_email:
+        return "руководителю органа"
+    if mailbox == organ.email:
+        return "в орган"
+    return "в отдел информатизации"
+
+
 def deliver(
     *,
     engine: sa.Engine,
@@ -249,13 +170,71 @@ def deliver(
     attempts: int = 3,
     backoff: Callable[[int], float] = lambda n: float(2**n),
     stale_after: timedelta = STALE_AFTER,
+    settle_limit: float = SETTLE_LIMIT,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = utcnow,
 ) -> DeliveryReport:
-    """Deliver every queued reminder once; try each up to ``attempts`` times on transient faults."""
+    """Deliver every queued reminder once; try each up to ``attempts`` times on transient faults.
+
+    Unknown outcomes are asked about first. Those too recent for the channel's
+    records (Exchange's Sent Items lag) are waited out within the run, at most
+    ``settle_limit`` seconds, then asked about again; whatever is still unknown
+    at the end is reported, so the run can never end green with one hidden.
+    """
     worker = worker or worker_id()
     report = DeliveryReport()
     report.recovered = recover_abandoned(engine, stale_after=stale_after)
-    resolved, _ = resolve_unknown(engine, notifier)
-    report.sent.extend(resolved)
+    _settle(engine, notifier, report, clock)
+    _deliver_queue(engine, notifier, sender, worker, report, attempts=attempts, backoff=backoff)
+    wait = settle_wait(engine, notifier, clock=clock)
+    if report.stopped is None and 0 < wait <= settle_limit:
+        sleep(wait)
+    if report.stopped is None and wait <= settle_limit and still_unknown(engine):
+        # The reminders found unsent go out now, once; a second lost reply stays unknown.
+        requeued = _settle(engine, notifier, report, clock)
+        if requeued:
+            _deliver_queue(
+                engine,
+                notifier,
+                sender,
+                worker,
+                report,
+                attempts=attempts,
+                backoff=backoff,
+                only=requeued,
+            )
+    notifier.close()
+    report.unknown = still_unknown(engine)
+    return report
+
+
+def _settle(
+    engine: sa.Engine, notifier: Notifier, report: DeliveryReport, clock: Callable[[], datetime]
+) -> set[int]:
+    """Ask the channel about unknown reminders; keep one finding per reminder, the latest.
+
+    Return the ids requeued because the channel did not find them.
+    """
+    findings = resolve_unknown(engine, notifier, clock=clock)
+    report.sent.extend(f.reminder_id for f in findings if f.outcome == "sent")
+    done = {f.reminder_id for f in findings}
+    report.checked = [c for c in report.checked if c["id"] not in done] + [
+        f.as_dict() for f in findings
+    ]
+    return {f.reminder_id for f in findings if f.outcome == "requeued"}
+
+
+def _deliver_queue(
+    engine: sa.Engine,
+    notifier: Notifier,
+    sender: str,
+    worker: str,
+    report: DeliveryReport,
+    *,
+    attempts: int,
+    backoff: Callable[[int], float],
+    only: set[int] | None = None,
+) -> None:
     with Session(engine) as session:
         queue = list(
             session.exec(
@@ -263,19 +242,31 @@ def deliver(
             )
         )
     for reminder_id in queue:
+        if only is not None and reminder_id not in only:
+            continue  # already tried in this run: it waits for the next one
         assert reminder_id is not None
         if not _claim(engine, reminder_id, worker):
             continue  # another worker has it
-        with Session(engine) as session:
-            reminder = session.get(Reminder, reminder_id)
-            assert reminder is not None
-            message = build_message(session, reminder, sender=sender)
+        try:
+            with Session(engine) as session:
+                reminder = session.get(Reminder, reminder_id)
+                assert reminder is not None
+                message = build_message(session, reminder, sender=sender)
+            message.to_email()  # a letter that cannot be built fails here, not in a channel
+        except sa.exc.SQLAlchemyError:
+            raise  # the database, not the letter: the claim is recovered by the next run
+        except Exception as exc:
+            # Only the kind of error: its text may quote an address (п. 3.3 абзац 5).
+            reason = f"письмо не удалось составить ({type(exc).__name__}): проверьте адреса"
+            _finish(engine, reminder_id, worker=worker, state="failed", last_error=reason)
+            report.failed.append(reminder_id)
+            continue
         if not message.to:
             _finish(engine, reminder_id, worker=worker, state="failed", last_error="нет адресатов")
             report.failed.append(reminder_id)
             continue
         outcome = _send_with_retries(notifier, message, attempts=attempts, backoff=backoff)
-        if outcome is None:
+        if isinstance(outcome, int):
             _finish(
                 engine,
                 reminder_id,
@@ -284,8 +275,11 @@ def deliver(
                 sent_at=utcnow(),
                 channel=notifier.channel,
                 last_error=None,
+                refused_recipients=outcome,
             )
             report.sent.append(reminder_id)
+            if outcome:
+                report.partial[reminder_id] = outcome
         elif isinstance(outcome, UnknownOutcome):
             _finish(
                 engine,
@@ -294,53 +288,36 @@ def deliver(
                 state="unknown",
                 channel=notifier.channel,
                 last_error=str(outcome),
+                claimed_at=utcnow(),  # the channel's records settle from the lost reply on
             )
-            report.unknown.append(reminder_id)
         elif isinstance(outcome, PermanentDeliveryError) and not outcome.channel_wide:
             _finish(engine, reminder_id, worker=worker, state="failed", last_error=str(outcome))
             report.failed.append(reminder_id)
         elif isinstance(outcome, PermanentDeliveryError):
             _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
             report.stopped = str(outcome)
-            break
+            return
         else:
             _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
             report.retry_later.append(reminder_id)
-    notifier.close()
-    return report
 
 
 def _send_with_retries(
     notifier: Notifier, message: OutgoingMessage, *, attempts: int, backoff: Callable[[int], float]
-) -> Exception | None:
+) -> Exception | int:
+    """Send; return the number of refused recipients, or the error that ended the attempts."""
     for attempt in range(1, attempts + 1):
         try:
-            notifier.send(message)
-            return None
+            return notifier.send(message) or 0
         except TransientDeliveryError as exc:
             if attempt == attempts:
                 return exc
             time.sleep(backoff(attempt))
         except (PermanentDeliveryError, UnknownOutcome) as exc:
             return exc
-    return None
-
-
-def requeue_failed(session: Session) -> int:
-    """Put failed and unknown reminders back in the queue (`srok outbox retry`)."""
-    rows = session.exec(
-        select(Reminder).where(col(Reminder.state).in_(("failed", "unknown")))
-    ).all()
-    for r in rows:
-        _audit(
-            session,
-            r.id or 0,
-            r.account_id,
-            "queued",
-            before=r.state,
-            actor=str(session.info.get("actor") or "srok"),
-            detail="srok outbox retry",
-        )
-        r.state = "queued"
-        session.add(r)
-    return len(rows)
+        except Exception as exc:
+            # A channel's unforeseen error may come after the message left: ask before resending.
+            return UnknownOutcome(
+                f"{notifier.channel}: непредвиденная ошибка ({type(exc).__name__})"
+            )
+    return TransientDeliveryError(f"{notifier.channel}: не отправлено")

@@ -23,7 +23,8 @@ from services.accounts import (
     grant_access,
 )
 from services.app import Srok
-from services.events import record_link, record_notice, record_publication, record_registry_entry
+from services.events import record_link, record_notice, record_registry_entry
+from services.publish import PublishResult, finish, publish
 
 DEMO_DAY = date(2026, 12, 1)
 ACTOR = "demo"
@@ -62,6 +63,7 @@ ACCOUNTS = [
 @dataclass
 class DemoLog:
     lines: list[str]
+    published: PublishResult | None = None
 
     def say(self, text: str) -> None:
         self.lines.append(text)
@@ -132,7 +134,17 @@ def build_demo(app: Srok) -> DemoLog:
         notice(i, date(2026, 9, 15))
         link(i, date(2026, 9, 18))
         entered(i, date(2026, 9, 21))
-    tx(record_publication, quarter_text="2026Q3", on=date(2026, 10, 20))
+    # Published after the quarter ended, as п. 3.5 asks: the files, not only the record.
+    public = app.settings.home / "public"
+    log.published = tx(
+        publish,
+        calendar=cal,
+        quarter_text="2026Q3",
+        on=date(2026, 10, 20),
+        out=public,
+        rule=rule,
+    )
+    finish(public, log.published)
     # October-November: a mix of punctual and late organs.
     notice(3, date(2026, 10, 19), date(2026, 10, 20))  # late: due 15.10
     link(3, date(2026, 10, 16))

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.checks import not_before, not_in_future
+from domain.checks import not_before, not_in_future, publishable
 from domain.dates import ru
 from domain.deadlines import DateRule
 from domain.errors import RuleViolation
@@ -214,9 +214,7 @@ def record_publication(
     except ValueError as exc:
         raise RuleViolation("--quarter", str(exc), "3.5") from None
     not_in_future("--on", on, today=today, clause="3.5")
-    not_before(
-        "--on", on, earliest=quarter.first_day, what=f"начался {quarter.russian()}", clause="3.5"
-    )
+    publishable(quarter, on)
     existing = session.exec(select(Publication).where(Publication.quarter == str(quarter))).first()
     if existing is not None:
         raise RuleViolation(

@@ -6,11 +6,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.errors import RuleViolation
 from notifications.base import Notifier
 from services.email_address import env_email
+
+if TYPE_CHECKING:
+    from notifications.smtp import SmtpConfig
 
 CHANNELS = ("outbox", "smtp", "exchange")
 
@@ -23,6 +26,7 @@ class MailSettings:
     sender: str
     it_mailbox: str
     outbox: Path
+    it_supervisor: str | None = None  # copied on escalations of the IT department's own steps
 
     @classmethod
     def from_env(cls, home: Path, env: Mapping[str, str] | None = None) -> MailSettings:
@@ -40,6 +44,9 @@ class MailSettings:
             sender=sender,
             it_mailbox=env_email(env, "SROK_IT_EMAIL", "it-department@example.invalid") or "",
             outbox=home / "outbox",
+            it_supervisor=env.get("SROK_IT_SUPERVISOR_EMAIL")
+            or env.get("SROK_REPORT_EMAIL")
+            or None,
         )
 
 
@@ -50,6 +57,45 @@ def _required(env: Mapping[str, str], name: str) -> str:
     return value
 
 
+def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
+    from notifications.smtp import SmtpConfig
+
+    port = env.get("SROK_SMTP_PORT", "587")
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise RuleViolation("SROK_SMTP_PORT", f"«{port}» — не номер порта (1–65535)")
+    host = _required(env, "SROK_SMTP_HOST")
+    try:
+        return SmtpConfig(
+            host=host,
+            port=int(port),
+            security=env.get("SROK_SMTP_SECURITY", "starttls"),
+            user=env.get("SROK_SMTP_USER") or None,
+            password=env.get("SROK_SMTP_PASSWORD") or None,
+            ca_file=env.get("SROK_SMTP_CA_BUNDLE") or None,
+        )
+    except ValueError as exc:
+        raise RuleViolation("SROK_SMTP_SECURITY", str(exc)) from None
+
+
+def check_channel(mail: MailSettings, env: Mapping[str, str] | None = None) -> None:
+    """Check the chosen channel's settings without connecting or reading a secret block.
+
+    A sweep calls this before it queues anything, so a mistyped port or auth
+    type is a clear error naming the variable, not a failure after planning.
+    """
+    env = os.environ if env is None else env
+    if mail.channel == "smtp":
+        _smtp_config(env)
+    elif mail.channel == "exchange":
+        from notifications.exchange import ExchangeConfig
+
+        # The block itself is read when the run sends: only that one is named is checked here.
+        placeholder = env.get("SROK_EWS_PASSWORD") or (
+            "block" if env.get("SROK_EWS_PASSWORD_BLOCK") else None
+        )
+        ExchangeConfig.from_env(env, password=placeholder)
+
+
 def build_notifier(mail: MailSettings, env: Mapping[str, str] | None = None) -> Notifier:
     """Make the channel the settings name; secrets come from the environment or a Prefect Secret."""
     env = os.environ if env is None else env
@@ -58,24 +104,9 @@ def build_notifier(mail: MailSettings, env: Mapping[str, str] | None = None) -> 
 
         return OutboxNotifier(mail.outbox)
     if mail.channel == "smtp":
-        from notifications.smtp import SmtpConfig, SmtpNotifier
+        from notifications.smtp import SmtpNotifier
 
-        port = env.get("SROK_SMTP_PORT", "587")
-        if not port.isdigit():
-            raise RuleViolation("SROK_SMTP_PORT", f"«{port}» — не номер порта")
-        host = _required(env, "SROK_SMTP_HOST")
-        try:
-            config = SmtpConfig(
-                host=host,
-                port=int(port),
-                security=env.get("SROK_SMTP_SECURITY", "starttls"),
-                user=env.get("SROK_SMTP_USER") or None,
-                password=env.get("SROK_SMTP_PASSWORD") or None,
-                ca_file=env.get("SROK_SMTP_CA_BUNDLE") or None,
-            )
-        except ValueError as exc:
-            raise RuleViolation("SROK_SMTP_SECURITY", str(exc)) from None
-        return SmtpNotifier(config)
+        return SmtpNotifier(_smtp_config(env))
     from notifications.exchange import ExchangeConfig, ExchangeNotifier
 
     return ExchangeNotifier(ExchangeConfig.from_env(env, password=_ews_password(env)))

@@ -33,6 +33,7 @@ def list_reminders(session: Session, *, state: str | None = None) -> list[dict[s
             "channel": r.channel,
             "sent_at": r.sent_at.isoformat() if r.sent_at else None,
             "last_error": r.last_error,
+            "refused": r.refused_recipients,  # recipients refused: a count, never addresses
         }
         for r, clause in rows
     ]

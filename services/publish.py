@@ -19,12 +19,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
+from domain.checks import publishable
 from domain.deadlines import DateRule, quarter_publication_deadline
 from domain.errors import RuleViolation
 from domain.quarter import Quarter
 from models.tables import Publication
 from publication import html, opendata
-from publication.site import current_rows, point_current, write_publication
+from publication.site import current_quarter, current_rows, point_current, write_publication
 from services.app import Srok
 from services.audit import head as audit_head
 from services.email_address import env_email
@@ -107,6 +108,15 @@ def _diff(
     return added, removed, changed
 
 
+def _newest_published(session: Session, out: Path) -> Quarter | None:
+    """The newest quarter recorded, or served from ``out/current``, whichever is later."""
+    recorded = [Quarter.parse(q) for q in session.exec(select(Publication.quarter))]
+    served = current_quarter(out)
+    if served is not None:
+        recorded.append(Quarter.parse(served))
+    return max(recorded, default=None)
+
+
 def publish(
     *,
     session: Session,
@@ -123,6 +133,15 @@ def publish(
         quarter = Quarter.parse(quarter_text)
     except ValueError as exc:
         raise RuleViolation("--quarter", str(exc), "3.5") from None
+    publishable(quarter, on)
+    newest = _newest_published(session, out)
+    if newest is not None and quarter < newest:
+        raise RuleViolation(
+            "--quarter",
+            f"{quarter} — раньше уже опубликованного {newest}: сайт показывает только "
+            "новые публикации (`current` не возвращается назад)",
+            "3.5",
+        )
     earlier = session.exec(select(Publication).where(Publication.quarter == str(quarter))).first()
     repeat = earlier is not None and earlier.published_on == on
     closed = 0

@@ -78,10 +78,17 @@ def plan_reminders(
     calendar: WorkingCalendar,
     as_of: date,
     it_mailbox: str,
+    it_supervisor: str | None = None,
     policy: ReminderPolicy = DEFAULT_POLICY,
     dry_run: bool = False,
 ) -> PlanReport:
-    """Decide which open steps get a reminder on ``as_of`` and queue them (unless ``dry_run``)."""
+    """Decide which open steps get a reminder on ``as_of`` and queue them (unless ``dry_run``).
+
+    An escalation is copied to someone who can act on it: for an organ's step,
+    its head (or, with no head mailbox, the organ's own mailbox) and the IT
+    department; for the IT department's own steps (п. 3.4, 3.5), whoever
+    oversees the IT department (``it_supervisor``), not the head of the organ.
+    """
     report = PlanReport(as_of=as_of)
     if not calendar.is_working(as_of):
         report.skipped_day_off = True
@@ -124,7 +131,12 @@ def plan_reminders(
             mailboxes = [it_mailbox]
         cc: list[str] = []
         if found.kind is ReminderKind.ESCALATION:
-            cc = [m for m in (head_email, it_mailbox) if m and m not in mailboxes]
+            copied = (
+                (head_email or organ_email, it_mailbox)
+                if audience(clause) is Audience.SPECIALISTS
+                else (it_supervisor,)
+            )
+            cc = [m for m in dict.fromkeys(copied) if m and m not in mailboxes]
         values.append(
             {
                 "key": reminder_key(step_id, found.kind, as_of),

@@ -24,7 +24,8 @@ class Settings:
     calendar file; SROK_DATABASE_URL overrides the database (PostgreSQL in
     production); SROK_CALENDAR_FILE overrides the calendar file;
     SROK_PUBLICATION_RULE is ``art193`` (default) or ``strict`` for п. 3.5;
-    SROK_TODAY fixes "today" for rehearsals and tests.
+    SROK_TODAY fixes "today" for rehearsals and tests; SROK_ANCHOR_FILE moves
+    the file of audit anchors (default $SROK_HOME/anchors/audit-head.txt).
     """
 
     home: Path
@@ -32,6 +33,12 @@ class Settings:
     calendar_file: Path
     publication_rule: DateRule
     today_override: date | None = None
+    anchor_file: Path | None = None  # SROK_ANCHOR_FILE: the audit head after each day's sweep
+
+    @property
+    def anchors(self) -> Path:
+        """Where the audit chain's heads are appended, outside the database."""
+        return self.anchor_file or self.home / "anchors" / "audit-head.txt"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +66,7 @@ class Settings:
             calendar_file=_calendar_file(env.get("SROK_CALENDAR_FILE"), home),
             publication_rule=rule,
             today_override=today_override,
+            anchor_file=Path(env["SROK_ANCHOR_FILE"]) if env.get("SROK_ANCHOR_FILE") else None,
         )
 
     def today(self) -> date:

@@ -7,7 +7,7 @@ name, phone or address, so they are safe for logs and artifacts.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from domain.dates import ru
+from domain.errors import RuleViolation
 from domain.lifecycle import RUSSIAN_STATE, StepState
 from models.tables import Account, Organ, Step
 from services.app import Srok
 from services.delivery import DeliveryReport, deliver
-from services.mail import MailSettings, build_notifier
+from services.mail import MailSettings, build_notifier, check_channel
 from services.reminders import PlanReport, plan_reminders
 
 KIND_RU = {
@@ -30,17 +31,44 @@ KIND_RU = {
 }
 
 
-def plan(app: Srok, *, as_of: date, dry_run: bool = False) -> PlanReport:
-    """Queue the reminders due on ``as_of`` (one transaction)."""
+def check_sweep(app: Srok, *, as_of: date, dry_run: bool) -> MailSettings:
+    """Refuse a sweep that would do harm, before anything is queued.
+
+    A sweep for a day still to come would send its reminders today ("overdue by
+    59 working days") and claim their keys, so the real ones would never go on
+    that day: only a dry run may look ahead. A channel whose settings are wrong
+    would fail after the reminders were queued: its settings are checked first.
+    """
+    today = app.today()
+    if as_of > today and not dry_run:
+        raise RuleViolation(
+            "--as-of",
+            f"{ru(as_of)} ещё не наступило (сегодня {ru(today)}): напоминания на будущий день "
+            "не отправляются; заглянуть вперёд можно с --dry-run",
+        )
     mail = MailSettings.from_env(app.settings.home)
+    if not dry_run:
+        check_channel(mail)
+    return mail
+
+
+def plan(app: Srok, *, as_of: date, dry_run: bool = False) -> PlanReport:
+    """Queue the reminders due on ``as_of`` (one transaction), after ``check_sweep``."""
+    mail = check_sweep(app, as_of=as_of, dry_run=dry_run)
     with app.transaction() as session:
         return plan_reminders(
             session=session,
             calendar=app.calendar,
             as_of=as_of,
             it_mailbox=mail.it_mailbox,
+            it_supervisor=mail.it_supervisor,
             dry_run=dry_run,
         )
+
+
+def check_channel_now(app: Srok) -> None:
+    """Check the channel's settings before anything is requeued (`srok outbox retry`)."""
+    check_channel(MailSettings.from_env(app.settings.home))
 
 
 def deliver_queued(app: Srok) -> DeliveryReport:
@@ -109,6 +137,8 @@ class SweepSummary:
     recovered: list[int]
     stopped: str | None
     dry_run: bool
+    partial: dict[int, int] = field(default_factory=dict)  # reminder id -> recipients refused
+    checked: list[dict[str, Any]] = field(default_factory=list)  # unknown ones: what was found
 
     @property
     def ok(self) -> bool:
@@ -136,6 +166,8 @@ def summarise(
         recovered=d.recovered,
         stopped=d.stopped,
         dry_run=dry_run,
+        partial=d.partial,
+        checked=d.checked,
     )
 
 
@@ -156,11 +188,40 @@ def summary_markdown(s: SweepSummary) -> str:
         f"- отложено после повторов (сбой сервера): {len(s.retry_later)} {_ids(s.retry_later)}",
         f"- исход неизвестен: {len(s.unknown)} {_ids(s.unknown)}",
         f"- восстановлено после сбоя прошлого запуска: {len(s.recovered)}",
+        f"- отправлено не всем получателям (сервер отклонил часть): {len(s.partial)} "
+        + _refused(s.partial),
     ]
+    if s.checked:
+        lines += ["", "Проверка у канала напоминаний с неизвестным исходом:"]
+        lines += [f"- №{c['id']}: {c['found']}" for c in s.checked]
     if s.stopped:
         lines += ["", f"**Доставка остановлена:** {s.stopped}. Напоминания остались в очереди."]
     lines += ["", "Подробности: `srok outbox list` (напоминания по номерам)."]
     return "\n".join(lines) + "\n"
+
+
+def not_delivered(s: SweepSummary) -> str:
+    """Say in Russian why a run is red: which reminders, and what to do."""
+    parts = []
+    if s.failed:
+        parts.append(f"не доставлены (нужна проверка адреса) {_ids(s.failed)}")
+    if s.retry_later:
+        parts.append(f"отложены после повторов {_ids(s.retry_later)}")
+    if s.unknown:
+        parts.append(f"исход неизвестен {_ids(s.unknown)}")
+    if s.stopped:
+        parts.append(f"доставка остановлена: {s.stopped}")
+    return (
+        "не доставлены напоминания: "
+        + "; ".join(parts)
+        + ". Подробности: `srok outbox list`; повторить: `srok outbox retry`"
+    )
+
+
+def _refused(partial: dict[int, int]) -> str:
+    if not partial:
+        return ""
+    return "(" + ", ".join(f"№{i}: {n}" for i, n in sorted(partial.items())) + ")"
 
 
 def _ids(ids: list[int]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from notifications.base import (
     OutgoingMessage,
     PermanentDeliveryError,
@@ -51,3 +53,18 @@ class RecordingNotifier:
 
     def close(self) -> None:
         return None
+
+
+class SteppingClock:
+    """A clock that moves only when slept on: a wait in a test takes no time and no luck."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.offset += timedelta(seconds=seconds)

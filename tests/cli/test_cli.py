@@ -30,7 +30,7 @@ class Srok:
         self.env.pop("SROK_DATABASE_URL", None)
 
     def run(
-        self, *args: str, code: int = 0, timeout: float = 60
+        self, *args: str, code: int = 0, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "-m", "cli", *args],
@@ -43,7 +43,7 @@ class Srok:
         assert "Traceback" not in done.stderr
         return done
 
-    def json(self, *args: str, code: int = 0, timeout: float = 60) -> Any:
+    def json(self, *args: str, code: int = 0, timeout: float = 300) -> Any:
         return json.loads(self.run(*args, "--json", code=code, timeout=timeout).stdout)
 
 
@@ -381,11 +381,11 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
 
     assert "Сроки по аккаунтам на 01.12.2026" in out
     assert "найдено 1 (аккаунты [7]), нет ссылки 1 (аккаунты [8])" in out
-    assert "Реестр опубликован (п. 3.5): 7 аккаунтов" in out
+    assert "Реестр опубликован (п. 3.5) за 2026Q3 2026-10-20: 2 аккаунтов" in out
     assert "Журнал изменений: цепочка цела" in out
     assert (tmp_path / "reports" / "compliance-2026Q4.html").exists()
     page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
-    assert "https://vk.com/kultura_nvl_demo" in page
+    assert "https://vk.com/novoaltaysk_demo" in page
     assert "Тестова" not in page
     again = demo.run("demo", "--reset", "--sweep-days", "0").stdout
     assert again.count("Реестр опубликован") == 1  # --reset starts over: the same result
@@ -410,6 +410,25 @@ def test_audit_verify_passes_then_names_a_tampered_entry_and_exits_1(
 
     assert "ЦЕПОЧКА НАРУШЕНА: запись № 3 изменена" in broken.stdout
     assert city.json("audit", "verify", "--anchor", "bad", code=2)["error"]["field"] == "--anchor"
+
+
+def test_audit_verify_reports_a_dropped_trigger_and_init_restores_it(
+    city: Srok, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "srok.db")
+    db.execute("DROP TRIGGER audit_entry_no_delete")
+    db.commit()
+    db.close()
+
+    broken = city.run("audit", "verify", code=1)
+    init = city.json("init")
+    fixed = city.json("audit", "verify")
+
+    assert "нет триггера audit_entry_no_delete: выполните `srok init`" in broken.stdout
+    assert init["restored_triggers"] == ["audit_entry_no_delete"]
+    assert fixed["ok"] and fixed["missing_triggers"] == []
 
 
 def test_specialist_update_opens_a_change_notice(city: Srok) -> None:

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.app import Srok
+from services.audit import head
 from tests.conftest import copy_database
 from tests.flows.records import leaks, personal_data, run_records, text
 from tests.notifications.conftest import free_port
@@ -22,6 +23,7 @@ def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -
     monkeypatch.setenv("SROK_HOME", str(tmp_path))
     monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
     monkeypatch.setenv("SROK_NOTIFIER", "outbox")
+    monkeypatch.setenv("SROK_TODAY", "2026-12-01")  # a sweep never runs ahead of today
     copy_database(demo_template, tmp_path)
     return tmp_path
 
@@ -37,6 +39,10 @@ def test_a_sweep_sends_the_days_reminders_once_and_reports_them(city: Path) -> N
     assert result["due"] == 7 and len(result["sent"]) == 7 and result["ok"]
     assert second["queued"] == 0 and second["sent"] == []
     assert len(list((city / "outbox").glob("*.eml"))) == 7
+    with Srok().engine.connect() as conn:
+        head_id, head_hash = head(conn)
+    anchored = (city / "anchors" / "audit-head.txt").read_text(encoding="utf-8")
+    assert anchored.splitlines()[-1] == f"2026-12-01 {head_id}:{head_hash}"  # outside the db
     artifacts, _ = run_records(first.state_details.flow_run_id)
     assert {a.key for a in artifacts} == {"deadline-sweep-open-steps", "deadline-sweep-summary"}
     assert "Комитет по образованию" in " ".join(text(a.data) for a in artifacts)

@@ -25,6 +25,7 @@ def _env(home: Path) -> dict[str, str]:
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "SROK_CHECKOUT": str(ROOT),
         "SROK_HOME": str(home),
+        "SROK_TODAY": "2026-12-01",  # a sweep never runs ahead of today
         "DO_NOT_TRACK": "1",
     }
 

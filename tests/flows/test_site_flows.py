@@ -45,12 +45,13 @@ def _personal_data(app: Srok) -> list[str]:
 
 
 def test_the_publication_flow_publishes_and_reports_changes_without_personal_data(
-    demo: Srok, tmp_path: Path
+    demo: Srok, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.publish_registry import publish_registry
 
-    state = publish_registry(on=date(2026, 12, 1), quarter="2026Q4", return_state=True)
-    again = publish_registry(on=date(2026, 12, 1), quarter="2026Q4")
+    monkeypatch.setenv("SROK_TODAY", "2027-01-20")  # 2026Q4 is published after it ends
+    state = publish_registry(on=date(2027, 1, 20), quarter="2026Q4", return_state=True)
+    again = publish_registry(on=date(2027, 1, 20), quarter="2026Q4")
 
     result: dict[str, Any] = state.result()
     assert result["rows"] == 7 and result["recorded"] and not again["recorded"]
@@ -59,7 +60,7 @@ def test_the_publication_flow_publishes_and_reports_changes_without_personal_dat
     artifacts, logs = _artifacts_and_logs(state.state_details.flow_run_id)
     report = " ".join(_text(a.data) for a in artifacts)
     assert any(line.startswith("реестр за 2026Q4: 7 аккаунтов") for line in logs)
-    assert "Реестр за IV квартал 2026 г. опубликован 01.12.2026" in report
+    assert "Реестр за IV квартал 2026 г. опубликован 20.01.2027" in report
     assert "добавлен: https://vk.com/kultura_nvl_demo" in report
     published = (
         report

@@ -21,10 +21,19 @@ class Received:
 
 @dataclass
 class MailSink:
-    """Collects messages; can be told to answer 451 (busy) a number of times."""
+    """Collects messages; can answer 451 (busy) a number of times, or refuse some recipients."""
 
     received: list[Received] = field(default_factory=list)
     busy: int = 0
+    refuse: set[str] = field(default_factory=set)  # recipients answered 550 at RCPT
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.busy > 0:

@@ -18,17 +18,19 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
+from domain.checks import publishable
 from domain.deadlines import DateRule
 from domain.errors import RuleViolation
+from domain.quarter import Quarter
 from models.db import make_engine
-from models.tables import Step
+from models.tables import Publication, Step
 from services.accounts import add_organ, add_specialist, change_account
 from services.events import record_notice, record_registry_entry
 from services.publish import finish, publish
 from tests.conftest import copy_database
 from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
 
-ON = date(2026, 11, 30)
+ON = date(2027, 1, 20)  # 2026Q4 is published after it ends (п. 3.5)
 ROOT = Path(__file__).parents[2]
 
 
@@ -102,7 +104,7 @@ def _publish(session: Session, calendar: WorkingCalendar, out: Path, on: date = 
         out=out,
         rule=DateRule.ART_193,
         actor=ACTOR,
-        today=TODAY,
+        today=on,
     )
     session.commit()
     finish(out, result)
@@ -132,7 +134,7 @@ def test_the_public_registry_shows_entered_accounts_with_their_history(
     assert '<html lang="ru">' in page and "<script" not in page
     assert '<a href="https://vk.com/kultura_renamed"' in page
     assert "https://vk.com/kultura_test — до 02.11.2026" in page
-    assert "IV квартал 2026 г." in page and "30.11.2026" in page
+    assert "IV квартал 2026 г." in page and "20.01.2027" in page
     assert 'scope="col"' in page and "<caption>" in page
 
 
@@ -147,9 +149,9 @@ def test_the_open_data_set_follows_the_recommendations(
     meta = dict(csv.reader(io.StringIO((folder / "meta.csv").read_text(encoding="utf-8"))))
     assert meta["property"] == "value"
     assert meta["standardversion"] == "http://opendata.gosmonitor.ru/standard/3.0"
-    assert meta["modified"] == "20261130" and meta["format"] == "csv"
+    assert meta["modified"] == "20270120" and meta["format"] == "csv"
     assert meta["valid"] == "20270426"  # the next п. 3.5 deadline: 25.04.2027 is a Sunday
-    data_file = meta["data-20261130-structure-20261201"]
+    data_file = meta["data-20270120-structure-20261201"]
     assert (folder / data_file).exists() and (folder / meta["structure-20261201"]).exists()
     structure = list(
         csv.reader(io.StringIO((folder / "structure-20261201.csv").read_text("utf-8")))
@@ -208,10 +210,10 @@ def test_a_second_publication_keeps_the_first_and_moves_current(
 
     assert sorted(p.name for p in out.iterdir()) == [
         "2026Q3-20261020",
-        "2026Q4-20261130",
+        "2026Q4-20270120",
         "current",
     ]
-    assert (out / "current").resolve().name == "2026Q4-20261130"
+    assert (out / "current").resolve().name == "2026Q4-20270120"
     assert second.changed == ["https://vk.com/kultura_test → https://vk.com/kultura_renamed"]
 
 
@@ -222,9 +224,75 @@ def test_a_publication_for_the_same_quarter_on_another_day_is_refused(
     _publish(session, calendar, tmp_path)
 
     with pytest.raises(RuleViolation) as error:
-        _publish(session, calendar, tmp_path, on=date(2026, 12, 1))
+        _publish(session, calendar, tmp_path, on=date(2027, 1, 21))
 
     assert error.value.clause == "3.5"
+
+
+@pytest.mark.parametrize(
+    ("quarter", "on", "field"),
+    [
+        ("2022Q4", date(2023, 1, 20), "--quarter"),  # before the procedure was adopted
+        ("2026Q4", date(2026, 12, 1), "--on"),  # the quarter is not over
+        ("2026Q4", date(2026, 12, 31), "--on"),  # its last day still belongs to it
+    ],
+)
+def test_a_quarter_outside_the_procedure_or_not_yet_over_is_refused_and_nothing_written(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path, quarter: str, on: date, field: str
+) -> None:
+    _city(session, calendar)
+    out = tmp_path / "public"
+
+    with pytest.raises(RuleViolation) as error:
+        publish(
+            session=session,
+            calendar=calendar,
+            quarter_text=quarter,
+            on=on,
+            out=out,
+            rule=DateRule.ART_193,
+            actor=ACTOR,
+            today=ON,
+        )
+    session.rollback()
+
+    assert (error.value.field, error.value.clause) == (field, "3.5")
+    assert not out.exists()
+    assert session.exec(select(Publication)).all() == []
+
+
+def test_the_first_quarter_of_the_procedure_can_be_published() -> None:
+    publishable(Quarter(2023, 1), date(2023, 4, 20))  # adopted 27.03.2023: entries possible
+
+    with pytest.raises(RuleViolation):
+        publishable(Quarter(2022, 4), date(2023, 4, 20))
+
+
+def test_current_never_moves_back_to_an_older_quarter(
+    session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _city(session, calendar)
+    out = tmp_path / "public"
+    _publish(session, calendar, out)
+    served = (out / "current").resolve().name
+
+    with pytest.raises(RuleViolation) as error:
+        publish(
+            session=session,
+            calendar=calendar,
+            quarter_text="2026Q3",
+            on=ON,
+            out=out,
+            rule=DateRule.ART_193,
+            actor=ACTOR,
+            today=ON,
+        )
+    session.rollback()
+
+    assert (error.value.field, error.value.clause) == ("--quarter", "3.5")
+    assert (out / "current").resolve().name == served == "2026Q4-20270120"
+    assert sorted(p.name for p in out.iterdir()) == ["2026Q4-20270120", "current"]
+    assert [p.quarter for p in session.exec(select(Publication))] == ["2026Q4"]
 
 
 def test_a_failed_write_records_nothing(
@@ -243,7 +311,7 @@ def test_a_failed_write_records_nothing(
             out=blocked,
             rule=DateRule.ART_193,
             actor=ACTOR,
-            today=TODAY,
+            today=ON,
         )
     session.rollback()
 

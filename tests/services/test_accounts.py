@@ -273,6 +273,58 @@ def test_at_most_three_people_have_access_at_a_time(
     assert fourth.slot == 2
 
 
+def _access(session: Session, account_id: int, person: str, on: date, *, revoke: bool = False):  # type: ignore[no-untyped-def]
+    action = revoke_access if revoke else grant_access
+    return action(
+        session=session, account_id=account_id, person=person, on=on, actor=ACTOR, today=TODAY
+    )
+
+
+def test_a_back_dated_grant_that_would_make_four_at_once_is_refused(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    a = account(session, calendar, organ(session).id or 0).id or 0
+    _access(session, a, "Первый", date(2026, 11, 21))
+    _access(session, a, "Второй", date(2026, 11, 21))
+    _access(session, a, "Третий", date(2026, 11, 21))
+    _access(session, a, "Первый", date(2026, 11, 25), revoke=True)  # two hold access today
+
+    with pytest.raises(RuleViolation) as error:  # 21-24.11 it would have been four
+        _access(session, a, "Четвёртый", date(2026, 11, 23))
+    allowed = _access(session, a, "Четвёртый", date(2026, 11, 25))  # a handover that day
+
+    assert (error.value.field, error.value.clause) == ("--on", "1.6")
+    assert "4 человека" in error.value.message and "23.11.2026" in error.value.message
+    assert allowed.slot == 1
+
+
+def test_a_back_dated_grant_overlapping_the_same_persons_earlier_access_is_refused(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    a = account(session, calendar, organ(session).id or 0).id or 0
+    _access(session, a, "Первый", date(2026, 11, 21))
+    _access(session, a, "Первый", date(2026, 11, 25), revoke=True)
+
+    with pytest.raises(RuleViolation) as error:
+        _access(session, a, "Первый", date(2026, 11, 24))
+    again = _access(session, a, "Первый", date(2026, 11, 26))
+
+    assert (error.value.field, error.value.clause) == ("--on", "1.6")
+    assert again.granted_on == date(2026, 11, 26)
+
+
+def test_a_revoke_dated_before_its_grant_is_refused(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    a = account(session, calendar, organ(session).id or 0).id or 0
+    _access(session, a, "Первый", date(2026, 11, 24))
+
+    with pytest.raises(RuleViolation) as error:
+        _access(session, a, "Первый", date(2026, 11, 23), revoke=True)
+
+    assert (error.value.field, error.value.clause) == ("--on", "1.6")
+
+
 def test_the_database_refuses_a_fourth_slot_and_a_shared_slot(
     session: Session, calendar: WorkingCalendar
 ) -> None:

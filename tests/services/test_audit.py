@@ -12,8 +12,10 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DateRule
+from models import triggers
 from models.tables import AuditEntry
-from services.audit import head, verify_chain
+from services.audit import append, head, verify_chain
+from services.audit_guard import check_audit, write_anchor
 from services.events import record_notice, record_registry_entry
 from services.publish import finish, publish
 from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
@@ -257,7 +259,7 @@ def test_a_publication_prints_the_head_and_a_rewritten_tail_is_caught_against_it
     result = publish(
         session=session,
         calendar=calendar,
-        quarter_text="2026Q4",
+        quarter_text="2026Q3",
         on=date(2026, 11, 30),
         out=tmp_path / "public",
         rule=DateRule.ART_193,
@@ -279,3 +281,98 @@ def test_a_publication_prints_the_head_and_a_rewritten_tail_is_caught_against_it
     assert verify_chain(engine).ok  # the shortened chain is self-consistent...
     verdict = verify_chain(engine, anchor=(printed["id"], printed["sha256"]))
     assert not verdict.ok and verdict.problem == "deleted"  # ...but not against the anchor
+
+
+def test_an_emptied_chain_is_refused_while_the_tables_hold_events(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    _without_guard(engine, "DELETE FROM audit_entry")
+
+    check = check_audit(engine, anchors_path=tmp_path / "anchors.txt")
+
+    assert check.verdict.ok and check.verdict.entries == 0  # the chain alone sees nothing
+    assert not check.ok
+    assert any("событий 5, а записей о них 0" in s for s in check.shortfalls), check.shortfalls
+    assert check.missing_triggers  # and the guard is gone
+
+
+def test_a_deleted_last_entry_is_caught_by_the_count_or_the_anchor(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    anchors = tmp_path / "anchors" / "audit-head.txt"
+    head_id, _ = write_anchor(engine, anchors, day=TODAY) or (0, "")
+    _without_guard(engine, f"DELETE FROM audit_entry WHERE id = {head_id}")
+    triggers.restore(engine)
+
+    check = check_audit(engine, anchors_path=anchors)
+
+    assert check.verdict.problem == "deleted" and check.verdict.first_bad_id == head_id
+    assert not check.ok and check.anchors == 1
+
+
+def test_a_tail_rewritten_after_the_days_anchor_is_caught(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    anchors = tmp_path / "anchors" / "audit-head.txt"
+    head_id, _ = write_anchor(engine, anchors, day=TODAY) or (0, "")
+    # Drop the last three entries and chain three forged ones in their place: the
+    # chain links up again, and the counts of facts still match.
+    tail = [r["action"] for r in _rows(engine)[-3:]]
+    _without_guard(engine, f"DELETE FROM audit_entry WHERE id > {head_id - 3}")
+    triggers.restore(engine)
+    with engine.begin() as conn:
+        for n, action in enumerate(tail):
+            append(conn, action=action, entity=f"forged:{n}", actor="forger")
+
+    check = check_audit(engine, anchors_path=anchors)
+
+    assert verify_chain(engine).ok and not check.shortfalls  # consistent in itself...
+    assert not check.ok and check.verdict.problem == "anchor"  # ...but not with the anchor
+    assert check.verdict.first_bad_id == head_id
+
+
+def test_a_forged_entry_appended_after_the_last_anchor_needs_an_outside_anchor(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    anchors = tmp_path / "anchors" / "audit-head.txt"
+    write_anchor(engine, anchors, day=TODAY)
+    with engine.begin() as conn:  # INSERT is allowed: there is no trigger to drop
+        append(conn, action="event.notice_sent", entity="account:1", actor="forger")
+
+    check = check_audit(engine, anchors_path=anchors)
+    after = write_anchor(engine, anchors, day=TODAY)
+
+    assert check.ok  # what the README says: only the next anchor kept elsewhere can tell
+    assert after is not None and after[0] == check.verdict.head_id
+
+
+def test_missing_triggers_are_reported_and_init_restores_them(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    _without_guard(engine)
+
+    before = check_audit(engine, anchors_path=tmp_path / "anchors.txt")
+    restored = triggers.restore(engine)
+    after = check_audit(engine, anchors_path=tmp_path / "anchors.txt")
+
+    assert not before.ok and before.missing_triggers == restored != []
+    assert after.ok and after.missing_triggers == []
+    with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_entry")
+
+
+def test_a_damaged_anchor_file_is_reported(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    _history(session, calendar)
+    anchors = tmp_path / "audit-head.txt"
+    anchors.write_text("2026-12-01 5:not-a-hash\n", encoding="utf-8")
+
+    check = check_audit(engine, anchors_path=anchors)
+
+    assert not check.ok and "строка 1 повреждена" in check.words

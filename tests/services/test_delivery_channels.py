@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +13,13 @@ from sqlmodel import Session, select
 from domain.calendar import WorkingCalendar
 from domain.errors import RuleViolation
 from models.tables import Reminder
-from notifications.exchange import ExchangeNotifier
 from notifications.outbox import OutboxNotifier
 from notifications.smtp import SmtpNotifier
 from services.delivery import deliver
 from services.mail import MailSettings, build_notifier
+from services.recovery import FOUND_SENT, TOO_RECENT, requeue_failed
 from services.reminders import plan_reminders
+from tests.fakes import SteppingClock
 from tests.notifications.fake_ews import FakeEws
 from tests.services.helpers import account, organ, specialist
 
@@ -51,42 +52,79 @@ def _ews_env(ews: FakeEws) -> dict[str, str]:
     }
 
 
-def test_an_exchange_reply_lost_is_found_in_sent_items_and_not_resent(
+def test_an_exchange_reply_lost_is_waited_out_and_found_in_sent_items_within_the_run(
     engine: sa.Engine, session: Session, calendar: WorkingCalendar, ews: FakeEws, tmp_path: Path
 ) -> None:
     _queue_one(session, calendar)
     env = _ews_env(ews)
     mail = MailSettings.from_env(tmp_path, env)
     ews.state.faults = ["drop"]
+    clock = SteppingClock()
 
-    first = deliver(engine=engine, notifier=build_notifier(mail, env), sender=mail.sender)
-    notifier = build_notifier(mail, env)
-    assert isinstance(notifier, ExchangeNotifier)
-    notifier.settle_seconds = 0  # the fake's Sent Items never lag
-    second = deliver(engine=engine, notifier=notifier, sender=mail.sender)
+    report = deliver(
+        engine=engine,
+        notifier=build_notifier(mail, env),
+        sender=mail.sender,
+        sleep=clock.sleep,
+        clock=clock.now,
+    )
 
-    assert first.unknown and not first.sent
-    assert second.sent == first.unknown
+    assert report.ok and report.sent == [1] and report.unknown == []
+    assert 29 < clock.slept[0] <= 30  # Sent Items' settle window, waited out once
+    assert report.checked == [{"id": 1, "outcome": "sent", "found": FOUND_SENT}]
     assert len(ews.state.sent) == 1  # found by its key, not sent again
     assert ews.state.sent[0].to == ["test1@example.invalid"]
     session.expire_all()
     assert session.exec(select(Reminder.state)).all() == ["sent"]
 
 
-def test_an_unknown_outcome_too_recent_to_check_stays_unknown(
+def test_an_unknown_outcome_too_recent_to_wait_for_stays_unknown_and_is_reported(
     engine: sa.Engine, session: Session, calendar: WorkingCalendar, ews: FakeEws, tmp_path: Path
 ) -> None:
     _queue_one(session, calendar)
     env = _ews_env(ews)
     mail = MailSettings.from_env(tmp_path, env)
     ews.state.faults = ["drop"]
-    deliver(engine=engine, notifier=build_notifier(mail, env), sender=mail.sender)
+    deliver(engine=engine, notifier=build_notifier(mail, env), sender=mail.sender, settle_limit=0)
 
-    again = deliver(engine=engine, notifier=build_notifier(mail, env), sender=mail.sender)
+    again = deliver(
+        engine=engine, notifier=build_notifier(mail, env), sender=mail.sender, settle_limit=0
+    )
 
     assert again.sent == [] and len(ews.state.sent) == 1
+    assert again.unknown == [1] and not again.ok  # red, and says which
+    assert again.checked == [{"id": 1, "outcome": "too_recent", "found": TOO_RECENT}]
     session.expire_all()
     assert session.exec(select(Reminder.state)).all() == ["unknown"]
+
+
+def test_outbox_retry_asks_exchange_before_requeueing_an_unknown_reminder(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, ews: FakeEws, tmp_path: Path
+) -> None:
+    _queue_one(session, calendar)
+    env = _ews_env(ews)
+    mail = MailSettings.from_env(tmp_path, env)
+    ews.state.faults = ["drop"]
+    first = deliver(
+        engine=engine, notifier=build_notifier(mail, env), sender=mail.sender, settle_limit=0
+    )
+    clock = SteppingClock()
+    clock.offset = timedelta(minutes=1)  # `srok outbox retry` a minute later
+
+    with Session(engine) as s, s.begin():
+        requeued = requeue_failed(s)
+    retried = deliver(
+        engine=engine,
+        notifier=build_notifier(mail, env),
+        sender=mail.sender,
+        sleep=clock.sleep,
+        clock=clock.now,
+    )
+
+    assert first.unknown == [1]
+    assert len(ews.state.sent) == 1  # no duplicate
+    assert retried.checked == [{"id": 1, "outcome": "sent", "found": FOUND_SENT}]
+    assert retried.sent == [1] and requeued == []
 
 
 def test_the_channel_is_chosen_by_srok_notifier(tmp_path: Path) -> None:
@@ -122,7 +160,7 @@ def test_the_channel_is_chosen_by_srok_notifier(tmp_path: Path) -> None:
         (
             {
                 "SROK_NOTIFIER": "exchange",
-                "SROK_EWS_ENDPOINT": "e",
+                "SROK_EWS_ENDPOINT": "https://mail/EWS/Exchange.asmx",
                 "SROK_EWS_SENDER": "srok@example.invalid",
                 "SROK_EWS_AUTH": "oauth2",
             },

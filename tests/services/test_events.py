@@ -57,7 +57,7 @@ def test_the_whole_lifecycle_from_creation_to_publication(
     )
     before_publication = _states(session, calendar, date(2026, 12, 1))
     record_publication(
-        session=session, quarter_text="2026Q4", on=date(2026, 12, 1), actor=ACTOR, today=TODAY
+        session=session, quarter_text="2026Q3", on=date(2026, 12, 1), actor=ACTOR, today=TODAY
     )
     session.commit()
 

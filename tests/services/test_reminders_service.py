@@ -12,6 +12,7 @@ from domain.calendar import WorkingCalendar
 from models.tables import Reminder
 from services.accounts import add_organ
 from services.delivery import deliver
+from services.recovery import FOUND_SENT
 from services.reminders import plan_reminders
 from tests.fakes import RecordingNotifier
 from tests.services.helpers import ACTOR, TODAY, account, specialist
@@ -208,6 +209,6 @@ def test_an_unknown_outcome_is_checked_before_any_resend(
     first = deliver(engine=engine, notifier=notifier, sender="s@example.invalid")
     second = deliver(engine=engine, notifier=notifier, sender="s@example.invalid")
 
-    assert first.unknown and not first.ok
-    assert second.sent == first.unknown  # found by was_sent, not sent again
-    assert len(notifier.sent) == 1
+    assert first.ok and first.sent == [1]  # asked within the run: found by was_sent
+    assert first.checked == [{"id": 1, "outcome": "sent", "found": FOUND_SENT}]
+    assert second.sent == [] and len(notifier.sent) == 1  # never sent again
