@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -41,10 +42,17 @@ class Result:
     err: str
 
 
+# socketserver's report of a dropped request, printed by another test's local site server
+# thread while this one runs: not srok's output.
+_SERVER_NOISE = re.compile(
+    r"-{40}\nException occurred during processing of request.*?-{40}\n", re.S
+)
+
+
 def srok(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
     code = run(list(args))
     captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
+    return Result(code, captured.out, _SERVER_NOISE.sub("", captured.err))
 
 
 @pytest.fixture(scope="module")

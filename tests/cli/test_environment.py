@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli.app import run
+from tests.cli.test_bad_input import _SERVER_NOISE
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def srok(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
     code = run([*args, "--json"])
     out, err = capsys.readouterr()
-    return code, json.loads(out) if out.strip() else {}, err
+    return code, json.loads(out) if out.strip() else {}, _SERVER_NOISE.sub("", err)
 
 
 def test_a_read_only_database_is_read_and_a_write_is_refused_as_read_only(
