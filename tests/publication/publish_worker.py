@@ -26,6 +26,7 @@ from services.events import record_notice, record_registry_entry
 from services.publish import finish, publish
 
 TODAY = date(2026, 12, 1)
+PUBLISHED_ON = date(2027, 1, 20)  # a quarter is published after it ends (п. 3.5)
 ORGANS = [f"Комитет № {n:02d} Администрации города Новоалтайска" for n in range(12)]
 NETWORKS = {"vk": "https://vk.com/{}", "ok": "https://ok.ru/{}", "telegram": "https://t.me/{}"}
 
@@ -122,11 +123,11 @@ def main() -> None:
             session=session,
             calendar=build_calendar(None),
             quarter_text="2026Q4",
-            on=TODAY,
+            on=PUBLISHED_ON,
             out=out,
             rule=DateRule.ART_193,
             actor="t",
-            today=TODAY,
+            today=PUBLISHED_ON,
         )
         session.commit()
     finish(out, result)
