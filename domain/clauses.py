@@ -18,6 +18,9 @@ class Party(StrEnum):
     IT = "it"  # отдел информатизации
 
 
+IT_DEPARTMENT = "Отдел информатизации"  # owes п. 3.4 and 3.5 for every organ's accounts
+
+
 @dataclass(frozen=True)
 class Clause:
     """One obligation: its number, its words, who owes it, its term."""
@@ -105,3 +108,8 @@ CLAUSES: dict[str, Clause] = {
 ONE_ACCOUNT_PER_NETWORK = "1.5"
 ACCESS_LIMIT = "1.6"
 MAX_PEOPLE_WITH_ACCESS = 3
+
+
+def it_clauses() -> tuple[str, ...]:
+    """Return the clauses the IT department owes, whichever organ's account it is."""
+    return tuple(number for number, clause in CLAUSES.items() if clause.party is Party.IT)

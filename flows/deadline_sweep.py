@@ -25,6 +25,7 @@ from services.sweep import (
     not_delivered,
     open_steps_by_organ,
     plan,
+    sent_earlier,
     summarise,
     summary_markdown,
 )
@@ -93,8 +94,9 @@ def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str
     logger.info(
         "на %s: напоминаний по графику %d, новых в очереди %d", day, planned.due, planned.queued
     )
+    earlier = sent_earlier(app, as_of=day)  # before this run's own sending
     delivery: DeliveryReport | None = None if dry_run else deliver_task(actor)
-    summary = summarise(planned, delivery, dry_run=dry_run)
+    summary = summarise(planned, delivery, dry_run=dry_run, sent_before=earlier)
     if not dry_run:
         anchor = anchor_task(day)  # the chain's head, outside the database: see audit verify
         logger.info("голова журнала изменений записана вне базы: %s", anchor)
@@ -107,4 +109,10 @@ def deadline_sweep(as_of: date | None = None, dry_run: bool = False) -> dict[str
         # A returned state becomes the run's final state (Prefect 3).
         return Failed(message=message, data=summary.as_dict())  # type: ignore[return-value]
     logger.info("отправлено напоминаний: %d", len(summary.sent))
+    if summary.sent_before:
+        logger.info(
+            "уже отправлено раньше сегодня: %d (последнее — %s)",
+            summary.sent_before,
+            summary.sent_before_at,
+        )
     return summary.as_dict()

@@ -19,14 +19,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clauses import CLAUSES, Party
+from domain.clauses import CLAUSES, IT_DEPARTMENT, Party
 from domain.errors import NotFound
 from domain.lifecycle import StepState, evaluate
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from models.tables import Account, Organ, Reminder, Step
-
-IT_DEPARTMENT = "Отдел информатизации"  # owes п. 3.4 and 3.5 for every organ's accounts
 
 
 @dataclass

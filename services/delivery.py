@@ -61,6 +61,8 @@ class DeliveryReport:
     partial: dict[int, int] = field(default_factory=dict)  # sent, but n recipients refused
     checked: list[dict[str, object]] = field(default_factory=list)  # unknown ones, per reminder
     stopped: str | None = None  # a channel-wide fault stopped delivery
+    channel: str | None = None  # outbox, smtp, exchange: what was used
+    causes: dict[str, list[int]] = field(default_factory=dict)  # last error -> reminder ids
 
     @property
     def ok(self) -> bool:
@@ -168,7 +170,7 @@ def deliver(
     sender: str,
     worker: str | None = None,
     attempts: int = 3,
-    backoff: Callable[[int], float] = lambda n: float(2**n),
+    backoff: Callable[[int], float] | None = None,
     stale_after: timedelta = STALE_AFTER,
     settle_limit: float = SETTLE_LIMIT,
     sleep: Callable[[float], None] = time.sleep,
@@ -182,6 +184,7 @@ def deliver(
     at the end is reported, so the run can never end green with one hidden.
     """
     worker = worker or worker_id()
+    backoff = backoff or (lambda n: float(2**n))  # 2, 4, 8 s between attempts
     report = DeliveryReport()
     report.recovered = recover_abandoned(engine, stale_after=stale_after)
     _settle(engine, notifier, report, clock)
@@ -241,6 +244,7 @@ def _deliver_queue(
                 select(Reminder.id).where(Reminder.state == "queued").order_by(col(Reminder.id))
             )
         )
+    unreachable = 0  # reminders in a row that ran out of retries on a transient fault
     for reminder_id in queue:
         if only is not None and reminder_id not in only:
             continue  # already tried in this run: it waits for the next one
@@ -300,6 +304,20 @@ def _deliver_queue(
         else:
             _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
             report.retry_later.append(reminder_id)
+            unreachable += 1
+            if unreachable >= GIVE_UP_AFTER:
+                # The channel is down, not one letter: retrying each of the rest would
+                # take the run hours. They stay queued for the next run.
+                report.stopped = (
+                    f"{outcome}; {GIVE_UP_AFTER} напоминания подряд не ушли после повторов, "
+                    "канал считается недоступным до следующего запуска"
+                )
+                return
+            continue
+        unreachable = 0
+
+
+GIVE_UP_AFTER = 2  # transient failures in a row, each after all its retries, that stop a run
 
 
 def _send_with_retries(

@@ -7,21 +7,24 @@ name, phone or address, so they are safe for logs and artifacts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
 
+from domain.clauses import IT_DEPARTMENT, it_clauses
 from domain.dates import ru
 from domain.errors import RuleViolation
 from domain.lifecycle import RUSSIAN_STATE, StepState
-from models.tables import Account, Organ, Step
+from models.tables import Account, Organ, Reminder, Step
 from services.app import Srok
 from services.delivery import DeliveryReport, deliver
 from services.mail import MailSettings, build_notifier, check_channel
 from services.reminders import PlanReport, plan_reminders
+from services.settings import CITY_ZONE
 
 KIND_RU = {
     "heads_up": "накануне срока",
@@ -71,20 +74,58 @@ def check_channel_now(app: Srok) -> None:
     check_channel(MailSettings.from_env(app.settings.home))
 
 
-def deliver_queued(app: Srok) -> DeliveryReport:
-    """Deliver every queued reminder through the channel SROK_NOTIFIER names."""
+def deliver_queued(app: Srok, *, backoff: Callable[[int], float] | None = None) -> DeliveryReport:
+    """Deliver every queued reminder through the channel SROK_NOTIFIER names.
+
+    What did not go out is grouped by its recorded error (which never holds
+    personal data), so a red run says why, per channel, and not only which.
+    """
     mail = MailSettings.from_env(app.settings.home)
     with app.transaction():
         pass  # fail early, with the usual message, on an uninitialised database
-    return deliver(engine=app.engine, notifier=build_notifier(mail), sender=mail.sender)
+    report = deliver(
+        engine=app.engine,
+        notifier=build_notifier(mail),
+        sender=mail.sender,
+        backoff=backoff,
+    )
+    report.channel = mail.channel
+    ids = sorted(set(report.failed + report.retry_later + report.unknown))
+    if ids:
+        with app.transaction() as session:
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                for reminder_id, error in session.execute(
+                    sa.select(col(Reminder.id), col(Reminder.last_error)).where(
+                        col(Reminder.id).in_(chunk)
+                    )
+                ):
+                    cause = error or "причина не записана"
+                    report.causes.setdefault(cause, []).append(reminder_id)
+    return report
+
+
+def sent_earlier(app: Srok, *, as_of: date) -> tuple[int, datetime | None]:
+    """Count the reminders of ``as_of`` already sent, and when the last of them went."""
+    with app.transaction() as session:
+        count, last = session.execute(
+            sa.select(sa.func.count(), sa.func.max(col(Reminder.sent_at))).where(
+                col(Reminder.on_date) == as_of, col(Reminder.state) == "sent"
+            )
+        ).one()
+    return int(count), last
 
 
 def open_steps_by_organ(app: Srok, *, as_of: date, limit: int = 50) -> list[dict[str, Any]]:
-    """Count open steps per organ and state, worst first: the table the IT department watches.
+    """Count open steps per owner and state, worst first: the table the IT department watches.
 
-    Counted in SQL, so its cost does not grow with the city in Python; the
-    ``limit`` organs with the most overdue steps are listed, then a total row.
+    The owner is the organ for п. 3.1, 3.2 and 1.4 and the IT department itself for
+    п. 3.4 and 3.5, on a row of its own. Counted in SQL, so its cost does not grow
+    with the city in Python; the ``limit`` owners with the most overdue steps are
+    listed, then a total row.
     """
+    owner = sa.case(
+        (col(Step.clause).in_(it_clauses()), sa.literal(IT_DEPARTMENT)), else_=col(Organ.name)
+    )
     due = col(Step.due)
     overdue = sa.func.sum(sa.case((sa.and_(due.is_not(None), due < as_of), 1), else_=0))
     pending = sa.func.sum(sa.case((sa.and_(due.is_not(None), due >= as_of), 1), else_=0))
@@ -97,9 +138,9 @@ def open_steps_by_organ(app: Srok, *, as_of: date, limit: int = 50) -> list[dict
         .where(col(Step.done_on).is_(None), col(Account.active))
     )
     by_organ = (
-        base.add_columns(col(Organ.name).label("organ"))
-        .group_by(col(Organ.id), col(Organ.name))
-        .order_by(sa.desc("overdue"), col(Organ.name))
+        base.add_columns(owner.label("organ"))
+        .group_by(owner)
+        .order_by(sa.desc("overdue"), owner)
         .limit(limit)
     )
     names = [RUSSIAN_STATE[s] for s in (StepState.OVERDUE, StepState.PENDING, StepState.WAITING)]
@@ -139,6 +180,10 @@ class SweepSummary:
     dry_run: bool
     partial: dict[int, int] = field(default_factory=dict)  # reminder id -> recipients refused
     checked: list[dict[str, Any]] = field(default_factory=list)  # unknown ones: what was found
+    channel: str | None = None
+    causes: dict[str, list[int]] = field(default_factory=dict)  # why, for what was not sent
+    sent_before: int = 0  # today's reminders sent by an earlier run
+    sent_before_at: str | None = None  # when the last of them went, in the city's time
 
     @property
     def ok(self) -> bool:
@@ -149,9 +194,14 @@ class SweepSummary:
 
 
 def summarise(
-    report: PlanReport, delivery: DeliveryReport | None, *, dry_run: bool
+    report: PlanReport,
+    delivery: DeliveryReport | None,
+    *,
+    dry_run: bool,
+    sent_before: tuple[int, datetime | None] = (0, None),
 ) -> SweepSummary:
     d = delivery or DeliveryReport()
+    earlier, at = sent_before
     return SweepSummary(
         as_of=report.as_of.isoformat(),
         skipped_day_off=report.skipped_day_off,
@@ -168,6 +218,10 @@ def summarise(
         dry_run=dry_run,
         partial=d.partial,
         checked=d.checked,
+        channel=d.channel,
+        causes=d.causes,
+        sent_before=earlier,
+        sent_before_at=at.astimezone(CITY_ZONE).strftime("%d.%m.%Y %H:%M") if at else None,
     )
 
 
@@ -184,6 +238,15 @@ def summary_markdown(s: SweepSummary) -> str:
         f"- напоминаний по графику: {s.due} ({kinds})",
         f"- поставлено в очередь сейчас: {s.queued}",
         f"- отправлено: {len(s.sent)}",
+        *(
+            [
+                f"- уже отправлено раньше сегодня: {s.sent_before}"
+                + (f" (последнее — {s.sent_before_at}, Asia/Barnaul)" if s.sent_before_at else "")
+                + ": повторный запуск ничего не отправляет второй раз"
+            ]
+            if s.sent_before
+            else []
+        ),
         f"- не доставлено (нужна проверка адреса): {len(s.failed)} {_ids(s.failed)}",
         f"- отложено после повторов (сбой сервера): {len(s.retry_later)} {_ids(s.retry_later)}",
         f"- исход неизвестен: {len(s.unknown)} {_ids(s.unknown)}",
@@ -194,6 +257,9 @@ def summary_markdown(s: SweepSummary) -> str:
     if s.checked:
         lines += ["", "Проверка у канала напоминаний с неизвестным исходом:"]
         lines += [f"- №{c['id']}: {c['found']}" for c in s.checked]
+    if s.causes:
+        lines += ["", f"Причины (канал {s.channel or '—'}):"]
+        lines += [f"- {cause}: {_ids(ids)}" for cause, ids in sorted(s.causes.items())]
     if s.stopped:
         lines += ["", f"**Доставка остановлена:** {s.stopped}. Напоминания остались в очереди."]
     lines += ["", "Подробности: `srok outbox list` (напоминания по номерам)."]
@@ -211,9 +277,11 @@ def not_delivered(s: SweepSummary) -> str:
         parts.append(f"исход неизвестен {_ids(s.unknown)}")
     if s.stopped:
         parts.append(f"доставка остановлена: {s.stopped}")
+    causes = "; ".join(f"{cause} {_ids(ids)}" for cause, ids in sorted(s.causes.items()))
     return (
         "не доставлены напоминания: "
         + "; ".join(parts)
+        + (f". Причина (канал {s.channel or '—'}): {causes}" if causes else "")
         + ". Подробности: `srok outbox list`; повторить: `srok outbox retry`"
     )
 
