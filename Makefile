@@ -30,7 +30,7 @@ test: $(VENV)/.synced ## Run the tests (PostgreSQL ones too when SROK_TEST_DATAB
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite
+	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite web
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py

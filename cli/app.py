@@ -132,6 +132,7 @@ def main() -> None:
         registry_commands,
         report_commands,
         sweep_commands,
+        web_commands,
     )
 
     audit_commands.register(app)
@@ -142,4 +143,5 @@ def main() -> None:
     registry_commands.register(app)
     event_commands.register(app)
     publish_commands.register(app)
+    web_commands.register(app)
     app()

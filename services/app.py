@@ -19,7 +19,7 @@ from services.calendar_source import build_calendar
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005_web"
 
 
 @dataclass
@@ -57,8 +57,12 @@ class Srok:
             return None
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """Open one transaction on an initialised database: all of a command, or nothing."""
+    def transaction(self, *, actor: str | None = None) -> Iterator[Session]:
+        """Open one transaction on an initialised database: all of a command, or nothing.
+
+        ``actor`` names who the audit trail records for this transaction alone (a
+        web request's user); by default the application's actor.
+        """
         revision = self.schema_revision()
         if revision != SCHEMA_HEAD:
             found = f"на ревизии схемы {revision}" if revision else "не инициализирована"
@@ -67,5 +71,5 @@ class Srok:
                 f"база {self.settings.database_url.split('@')[-1]} {found}: выполните `srok init`",
             )
         with transaction(self.engine) as session:
-            session.info["actor"] = self.actor or default_actor()
+            session.info["actor"] = actor or self.actor or default_actor()
             yield session

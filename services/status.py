@@ -53,6 +53,8 @@ def step_views(
     account_id: int | None = None,
     organ_id: int | None = None,
     open_only: bool = False,
+    clauses: tuple[str, ...] | None = None,
+    started_only: bool = False,
 ) -> list[StepView]:
     """Judge every step (or an account's, or an organ's) as of ``as_of``."""
     query = (
@@ -70,6 +72,10 @@ def step_views(
         query = query.where(Account.organ_id == organ_id)
     if open_only:
         query = query.where(col(Step.done_on).is_(None))
+    if clauses is not None:
+        query = query.where(col(Step.clause).in_(clauses))
+    if started_only:
+        query = query.where(col(Step.due).is_not(None))
     views = []
     for step, cycle, account, organ in session.exec(query):
         status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
@@ -101,3 +107,63 @@ def step_views(
             )
         )
     return views
+
+
+def registry_queue(*, session: Session, calendar: WorkingCalendar, as_of: date) -> list[StepView]:
+    """The IT department's queue: notices received and not yet entered (п. 3.4), most urgent first."""
+    views = step_views(
+        session=session,
+        calendar=calendar,
+        as_of=as_of,
+        open_only=True,
+        clauses=("3.4",),
+        started_only=True,
+    )
+    return sorted(views, key=lambda v: (v.due or "", v.account_id))
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account_id: int
+    organ_id: int
+    organ: str
+    network: str
+    url: str
+    open_steps: int
+    overdue: int
+    next_due: str | None
+
+
+def account_summaries(
+    *, session: Session, calendar: WorkingCalendar, as_of: date, organ_id: int | None
+) -> list[AccountSummary]:
+    """One line per active account (of an organ): its open steps, overdue ones, the nearest due."""
+    accounts = session.exec(
+        select(Account, Organ)
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(col(Account.active), *([Account.organ_id == organ_id] if organ_id else []))
+        .order_by(col(Organ.name), col(Account.id))
+    ).all()
+    open_views: dict[int, list[StepView]] = {}
+    for view in step_views(
+        session=session, calendar=calendar, as_of=as_of, organ_id=organ_id, open_only=True
+    ):
+        open_views.setdefault(view.account_id, []).append(view)
+    out = []
+    for account, organ in accounts:
+        assert account.id is not None and organ.id is not None
+        views = open_views.get(account.id, [])
+        dues = sorted(v.due for v in views if v.due)
+        out.append(
+            AccountSummary(
+                account_id=account.id,
+                organ_id=organ.id,
+                organ=organ.name,
+                network=NETWORKS[account.network].russian,
+                url=account.url,
+                open_steps=len(views),
+                overdue=sum(v.state == "overdue" for v in views),
+                next_due=dues[0] if dues else None,
+            )
+        )
+    return out

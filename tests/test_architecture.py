@@ -9,14 +9,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-OURS = {"domain", "models", "notifications", "publication", "citysite", "services", "flows", "cli"}
+OURS = {
+    "domain",
+    "models",
+    "notifications",
+    "publication",
+    "citysite",
+    "services",
+    "flows",
+    "cli",
+    "web",
+}
 ALLOWED = {
     "domain": {"domain"},
     "models": {"models", "domain"},
     "notifications": {"notifications", "domain"},
     "services": {"services", "domain", "models", "notifications", "publication", "citysite"},
     "flows": {"flows", "services", "domain"},
-    "cli": {"cli", "services", "domain", "flows"},  # `srok sweep` runs the flow
+    "cli": {
+        "cli",
+        "services",
+        "domain",
+        "flows",
+        "web",
+    },  # `srok sweep` runs the flow, `srok web` the app
+    "web": {"web", "services", "domain", "publication"},  # publication/ renders /registry
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
 }
