@@ -20,6 +20,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from domain.calendar import WorkingCalendar
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from domain.reminders import ReminderKind
@@ -34,6 +35,7 @@ from notifications.base import (
     UnknownOutcome,
 )
 from notifications.templates import ReminderContent, render
+from services import action_links
 from services.audit import append
 
 STALE_AFTER = timedelta(minutes=15)
@@ -200,7 +202,35 @@ def _finish(
         )
 
 
-def build_message(session: Session, reminder: Reminder, *, sender: str) -> OutgoingMessage:
+@dataclass(frozen=True)
+class WebLinks:
+    """Where letters send people: the web app's address, and the secret that signs links."""
+
+    base_url: str
+    secret: bytes
+    calendar: WorkingCalendar
+
+    def for_step(self, step: Step, reminder: Reminder) -> tuple[str | None, str]:
+        """Return the one-click link (organs' steps only) and the step's page in the app."""
+        token = action_links.issue(
+            secret=self.secret,
+            calendar=self.calendar,
+            step_id=step.id or 0,
+            clause=step.clause,
+            reminder_id=reminder.id or 0,
+            reminder_key=reminder.key,
+            on=reminder.on_date,
+        )
+        page = {"3.4": "/it/queue", "3.5": "/it/publication"}.get(
+            step.clause, f"/accounts/{step.account_id}"
+        )
+        action = f"{self.base_url}/act/{token}" if token else None
+        return action, f"{self.base_url}{page}"
+
+
+def build_message(
+    session: Session, reminder: Reminder, *, sender: str, links: WebLinks | None = None
+) -> OutgoingMessage:
     """Compose a reminder, looking up the specialists' addresses only now."""
     step = session.get(Step, reminder.step_id)
     account = session.get(Account, reminder.account_id)
@@ -216,7 +246,10 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
     copies = tuple(
         "руководителю органа" if m == organ.head_email else "в отдел информатизации" for m in cc
     )
+    action_url, page_url = links.for_step(step, reminder) if links else (None, None)
     content = ReminderContent(
+        action_url=action_url,
+        page_url=page_url,
         key=reminder.key,
         kind=ReminderKind(reminder.kind),
         clause=step.clause,
@@ -249,6 +282,7 @@ def deliver(
     attempts: int = 3,
     backoff: Callable[[int], float] = lambda n: float(2**n),
     stale_after: timedelta = STALE_AFTER,
+    links: WebLinks | None = None,
 ) -> DeliveryReport:
     """Deliver every queued reminder once; try each up to ``attempts`` times on transient faults."""
     worker = worker or worker_id()
@@ -269,7 +303,7 @@ def deliver(
         with Session(engine) as session:
             reminder = session.get(Reminder, reminder_id)
             assert reminder is not None
-            message = build_message(session, reminder, sender=sender)
+            message = build_message(session, reminder, sender=sender, links=links)
         if not message.to:
             _finish(engine, reminder_id, worker=worker, state="failed", last_error="нет адресатов")
             report.failed.append(reminder_id)

@@ -18,7 +18,7 @@ from domain.dates import ru
 from domain.lifecycle import RUSSIAN_STATE, StepState
 from models.tables import Account, Organ, Step
 from services.app import Srok
-from services.delivery import DeliveryReport, deliver
+from services.delivery import DeliveryReport, WebLinks, deliver
 from services.mail import MailSettings, build_notifier
 from services.reminders import PlanReport, plan_reminders
 
@@ -48,7 +48,25 @@ def deliver_queued(app: Srok) -> DeliveryReport:
     mail = MailSettings.from_env(app.settings.home)
     with app.transaction():
         pass  # fail early, with the usual message, on an uninitialised database
-    return deliver(engine=app.engine, notifier=build_notifier(mail), sender=mail.sender)
+    return deliver(
+        engine=app.engine,
+        notifier=build_notifier(mail),
+        sender=mail.sender,
+        links=web_links(app),
+    )
+
+
+def web_links(app: Srok) -> WebLinks:
+    """Letters link to the web app at SROK_WEB_URL, signed with the installation's secret."""
+    import os
+
+    from services.signing import secret_key
+
+    return WebLinks(
+        base_url=(os.environ.get("SROK_WEB_URL") or "http://127.0.0.1:8608").rstrip("/"),
+        secret=secret_key(app.settings.home),
+        calendar=app.calendar,
+    )
 
 
 def open_steps_by_organ(app: Srok, *, as_of: date, limit: int = 50) -> list[dict[str, Any]]:

@@ -37,7 +37,9 @@ def test_a_notice_filed_creates_the_account_and_records_it_sent_and_received_now
     with city.srok.transaction() as s:
         steps = s.exec(select(Step).where(Step.account_id == account_id)).all()
         by_clause = {st.clause: st for st in steps}
-        actors = {e.actor for e in s.exec(select(AuditEntry).where(AuditEntry.account_id == account_id))}
+        actors = {
+            e.actor for e in s.exec(select(AuditEntry).where(AuditEntry.account_id == account_id))
+        }
     assert by_clause["3.1"].done_on.isoformat() == "2026-12-01"
     assert by_clause["3.4"].counted_from.isoformat() == "2026-12-01"
     assert "web:culture" in actors
@@ -124,22 +126,34 @@ def test_a_change_notice_records_the_new_address_and_the_notice(city: City, as_r
     assert "https://vk.com/kultura_test (до 30.11.2026)" in page
 
 
-def test_access_is_granted_and_a_fourth_person_refused_under_clause_1_6(city: City, as_role) -> None:
+def test_access_is_granted_and_a_fourth_person_refused_under_clause_1_6(
+    city: City, as_role
+) -> None:
     client = as_role("culture")
     for person in ("Первый", "Второй", "Третий"):
         page = client.get(f"/accounts/{city.account}").text
         done = client.post(
             f"/accounts/{city.account}/access",
-            data={"person": person, "do": "grant", "csrf": csrf_of(page), "form": "access",
-                  "nonce": nonce_of(page, "access")},
+            data={
+                "person": person,
+                "do": "grant",
+                "csrf": csrf_of(page),
+                "form": "access",
+                "nonce": nonce_of(page, "access"),
+            },
         )
         assert done.status_code == 303
     page = client.get(f"/accounts/{city.account}").text
 
     refused = client.post(
         f"/accounts/{city.account}/access",
-        data={"person": "Четвёртый", "do": "grant", "csrf": csrf_of(page), "form": "access",
-              "nonce": nonce_of(page, "access")},
+        data={
+            "person": "Четвёртый",
+            "do": "grant",
+            "csrf": csrf_of(page),
+            "form": "access",
+            "nonce": nonce_of(page, "access"),
+        },
     )
 
     assert refused.status_code == 422
