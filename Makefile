@@ -24,7 +24,15 @@ $(VENV)/.synced: pyproject.toml uv.lock
 demo: $(VENV)/.synced ## Build the demo city in var/demo and print its deadlines
 	SROK_HOME=var/demo $(VENV)/bin/srok demo --reset
 
-test: $(VENV)/.synced ## Run the tests (PostgreSQL ones too when SROK_TEST_DATABASE_URL is set)
+# axe-core, pinned by package-lock.json, checks the pages in the browser tests.
+# Without npm those checks skip (with the reason in pytest's summary) instead of failing.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "no npm: the axe-core checks will be skipped"; fi
+
+test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TEST_DATABASE_URL is set)
 	$(VENV)/bin/pytest -q
 
 check: $(VENV)/.synced ## Lint, format check, type check
@@ -40,5 +48,5 @@ bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured
 serve: $(VENV)/.synced ## The web app on 127.0.0.1:8608 beside a Prefect server (4200), its deployments and a worker
 	scripts/serve.sh
 
-clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) var
+clean: ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules var

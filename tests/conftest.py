@@ -15,7 +15,7 @@ from domain.calendar import WorkingCalendar
 from models.db import make_engine, migrate
 from services.calendar_source import build_calendar
 
-pytest_plugins = ["tests.site_server"]
+pytest_plugins = ["tests.site_server", "tests.browser_pw"]
 
 PG_URL = os.environ.get("SROK_TEST_DATABASE_URL")
 TODAY = date(2026, 12, 1)
