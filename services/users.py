@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -166,7 +166,7 @@ WRONG = "Неверный логин или пароль."
 def _limited(session: Session, login: str, address: str, now: datetime) -> bool:
     since = now - LIMIT_WINDOW
 
-    def failures(*where: object) -> int:
+    def failures(*where: Any) -> int:
         query = (
             select(func.count())
             .select_from(LoginAttempt)

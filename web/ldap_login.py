@@ -10,7 +10,9 @@ from services.users import DirectoryPerson, DirectoryUnavailable
 class LdapDirectoryAdapter:
     """Turn LdapDirectory's answers into what services.users.log_in expects."""
 
-    def __init__(self, directory: Any, settings: Any, role_for: Any, unavailable: type) -> None:
+    def __init__(
+        self, directory: Any, settings: Any, role_for: Any, unavailable: type[Exception]
+    ) -> None:
         self.directory = directory
         self.settings = settings
         self.role_for = role_for
@@ -30,9 +32,7 @@ class LdapDirectoryAdapter:
 
 def directory_from_env() -> LdapDirectoryAdapter:
     """Build the directory from SROK_LDAP_* (needs the directory package)."""
-    from directory.ldap import (  # type: ignore[import-not-found]
-        DirectoryUnavailable as LdapUnavailable,
-    )
+    from directory.ldap import DirectoryUnavailable as LdapUnavailable
     from directory.ldap import LdapDirectory, LdapSettings, role_for
 
     settings = LdapSettings.from_env()

@@ -150,7 +150,9 @@ def test_delivery_sends_each_reminder_once_with_the_specialists_address(
         "Срок 06.11.2026: уведомить отдел информатизации о создании аккаунта (ВКонтакте) (п. 3.1)"
     )
     assert "ГК РФ ст. 191" in message.text
-    assert "https://srok.example/act/" in message.text and "https://srok.example/act/" in message.html
+    assert (
+        "https://srok.example/act/" in message.text and "https://srok.example/act/" in message.html
+    )
     assert "srok notice" not in message.text  # people who get letters have no terminal
 
 

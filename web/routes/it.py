@@ -16,7 +16,7 @@ from services import audit
 from services.accounts import add_organ, add_specialist, list_organs, list_specialists
 from services.delivery import requeue_failed
 from services.events import record_registry_entry
-from services.links import check_links, recent_checks, set_site_page
+from services.links import Fetcher, check_links, recent_checks, set_site_page
 from services.outbox import STATES, list_reminders
 from services.publish import finish, preview, publish
 from services.registry import internal_registry, public_registry
@@ -172,15 +172,18 @@ def links_check(request: Request, who: Who, form: Form) -> Response:
             request,
             form,
             who,
-            lambda session: (
-                check_links(session=session, fetcher=fetcher, actor=who.actor) and "/it/links"
-            ),
+            lambda session: _checked(session, fetcher, who),
             lambda e: page(request, "error.html", 422, message=str(e)),
         )
     finally:
         close = getattr(fetcher, "close", None)
         if close:
             close()
+
+
+def _checked(session: Session, fetcher: Fetcher, who: Viewer) -> str:
+    check_links(session=session, fetcher=fetcher, actor=who.actor)
+    return "/it/links"
 
 
 @router.get("/reminders", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ department sees every organ here too.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -60,9 +60,7 @@ def accounts(request: Request, who: Who, organ: int | None = None) -> Response:
     return page(request, "accounts.html", rows=rows, organs=organs, organ_id=organ_id)
 
 
-def _account_page(
-    request: Request, account_id: int, status: int = 200, **extra: object
-) -> Response:
+def _account_page(request: Request, account_id: int, status: int = 200, **extra: Any) -> Response:
     ctx = context(request)
     today = ctx.srok.today()
     with ctx.srok.transaction() as session:
@@ -74,7 +72,7 @@ def _account_page(
         checks = checks_of(session, account_id)
         site_page = site_page_of(session, account_id)
     values = {"page": site_page or "", "changed_on": today.isoformat()}
-    values.update(extra.pop("values", None) or {})  # type: ignore[call-overload]
+    values.update(extra.pop("values", None) or {})
     return page(
         request,
         "account.html",
@@ -152,7 +150,8 @@ def change_form(request: Request, account_id: int) -> Response:
         "url": str(account["url"]),
         "changed_on": ctx.srok.today().isoformat(),
     }
-    for n, person in enumerate(account["specialists"], start=1):  # type: ignore[arg-type]
+    people: list[dict[str, Any]] = account["specialists"]  # type: ignore[assignment]
+    for n, person in enumerate(people, start=1):
         for f in ("full_name", "position", "phone", "email"):
             values[f"specialist_{n}_{f}"] = str(person[f])
     return page(
