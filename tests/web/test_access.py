@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import func, select
@@ -13,16 +15,40 @@ from web.app import create_app
 from web.routes.public import PUBLIC
 
 
-def test_every_route_but_the_public_ones_passes_the_access_check(city: City) -> None:
-    app = create_app(city.ctx)
+def test_every_route_but_the_public_ones_turns_a_stranger_away(city: City, as_role) -> None:
+    """Walk every route the app serves (its OpenAPI paths) as a visitor with no session."""
+    client = as_role()
+    paths = create_app(city.ctx).openapi()["paths"]
+    let_in = []
+
+    for path, operations in paths.items():
+        if path in PUBLIC:
+            continue
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in operations:
+            response = client.request(method.upper(), url)
+            stopped = response.status_code == 401 or (
+                response.status_code == 303 and response.headers["location"].startswith("/login")
+            )
+            if not stopped:
+                let_in.append(f"{method.upper()} {path}: {response.status_code}")
+
+    assert len(paths) > 25
+    assert let_in == []
+
+
+def test_every_guarded_router_carries_the_one_check() -> None:
+    from web.routes import api, head, it, specialist
+
+    routers = [specialist.router, it.router, it.admin_router, head.router, head.home_router]
+    routers += [api.router, api.office, api.figures]
     unguarded = []
 
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        checks = [d.call for d in route.dependant.dependencies if isinstance(d.call, Authorize)]
-        if route.path not in PUBLIC and len(checks) != 1:
-            unguarded.append(route.path)
+    for router in routers:
+        checks = [d.dependency for d in router.dependencies if isinstance(d.dependency, Authorize)]
+        for route in router.routes:
+            if isinstance(route, APIRoute) and len(checks) != 1:
+                unguarded.append(route.path)
 
     assert unguarded == []
 
