@@ -55,6 +55,8 @@ def step_views(
     open_only: bool = False,
     clauses: tuple[str, ...] | None = None,
     started_only: bool = False,
+    most_urgent_first: bool = False,
+    limit: int | None = None,
 ) -> list[StepView]:
     """Judge every step (or an account's, or an organ's) as of ``as_of``."""
     query = (
@@ -76,6 +78,10 @@ def step_views(
         query = query.where(col(Step.clause).in_(clauses))
     if started_only:
         query = query.where(col(Step.due).is_not(None))
+    if most_urgent_first:
+        query = query.order_by(None).order_by(col(Step.due), col(Step.account_id), col(Step.id))
+    if limit is not None:
+        query = query.limit(limit)
     views = []
     for step, cycle, account, organ in session.exec(query):
         status = evaluate(calendar, due=step.due, done_on=step.done_on, as_of=as_of)
@@ -109,17 +115,32 @@ def step_views(
     return views
 
 
-def registry_queue(*, session: Session, calendar: WorkingCalendar, as_of: date) -> list[StepView]:
+def registry_queue(
+    *, session: Session, calendar: WorkingCalendar, as_of: date, limit: int | None = None
+) -> list[StepView]:
     """The IT department's queue: notices received and not yet entered (п. 3.4), most urgent first."""
-    views = step_views(
+    return step_views(
         session=session,
         calendar=calendar,
         as_of=as_of,
         open_only=True,
         clauses=("3.4",),
         started_only=True,
+        most_urgent_first=True,
+        limit=limit,
     )
-    return sorted(views, key=lambda v: (v.due or "", v.account_id))
+
+
+def registry_queue_size(session: Session) -> int:
+    """How many received notices wait to be entered (п. 3.4)."""
+    from sqlmodel import func
+
+    query = (
+        select(func.count())
+        .select_from(Step)
+        .where(Step.clause == "3.4", col(Step.done_on).is_(None), col(Step.due).is_not(None))
+    )
+    return int(session.exec(query).one())
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from services.links import Fetcher, check_links, recent_checks, set_site_page
 from services.outbox import STATES, list_reminders
 from services.publish import finish, preview, publish
 from services.registry import internal_registry, public_registry
-from services.status import registry_queue
+from services.status import registry_queue, registry_queue_size
 from services.sweep import deliver_queued
 from services.users import ROLES, Viewer, add_user, list_users
 from web.access import context, guarded, viewer
@@ -28,6 +28,7 @@ from web.forms import number, required, text
 from web.render import page
 from web.submit import submit
 
+QUEUE_PAGE = 100  # the most urgent; the rest wait their turn (the page says how many)
 router = guarded("it", "admin", prefix="/it")
 admin_router = guarded("admin", prefix="/it")
 Who = Annotated[Viewer, Depends(viewer)]
@@ -45,8 +46,11 @@ def queue(request: Request, done: str = "") -> Response:
     """Notices received and not yet entered, with the п. 3.4 due date, most urgent first."""
     ctx = context(request)
     with ctx.srok.transaction() as session:
-        rows = registry_queue(session=session, calendar=ctx.srok.calendar, as_of=ctx.srok.today())
-    return page(request, "queue.html", rows=rows, done=done)
+        rows = registry_queue(
+            session=session, calendar=ctx.srok.calendar, as_of=ctx.srok.today(), limit=QUEUE_PAGE
+        )
+        total = registry_queue_size(session)
+    return page(request, "queue.html", rows=rows, done=done, total=total)
 
 
 @router.post("/queue/{account_id}/entered")
@@ -72,8 +76,11 @@ def entered(request: Request, account_id: int, who: Who, form: Form) -> Response
 def _queue_error(request: Request, error: RuleViolation) -> Response:
     ctx = context(request)
     with ctx.srok.transaction() as session:
-        rows = registry_queue(session=session, calendar=ctx.srok.calendar, as_of=ctx.srok.today())
-    return page(request, "queue.html", 422, rows=rows, error=error, done="")
+        rows = registry_queue(
+            session=session, calendar=ctx.srok.calendar, as_of=ctx.srok.today(), limit=QUEUE_PAGE
+        )
+        total = registry_queue_size(session)
+    return page(request, "queue.html", 422, rows=rows, error=error, done="", total=total)
 
 
 @router.get("/registry", response_class=HTMLResponse)

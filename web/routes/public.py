@@ -76,7 +76,7 @@ def login(request: Request, form: Form) -> Response:
         return page(request, "login.html", 401, values=values, message=result.message)
     sign_in(request, result.viewer.user_id)
     target = text(form, "next")
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
         target = HOME[result.viewer.role]
     return RedirectResponse(target, status_code=303)
 
