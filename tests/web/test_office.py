@@ -141,3 +141,21 @@ def test_an_admin_adds_a_user_and_a_short_password_is_refused_with_the_field(
 
     assert short.status_code == 422
     assert 'value="new"' in short.text and "short" not in short.text.split("<main")[1]
+
+
+def test_the_figures_follow_every_change_though_they_are_computed_once(city: City, as_role) -> None:
+    from services.users import create_token
+
+    with city.srok.transaction() as s:
+        headers = {"Authorization": f"Bearer {create_token(session=s, login='head', actor='t')}"}
+    client = as_role()
+    before = client.get("/api/v1/figures?quarter=2026Q4", headers=headers).json()
+    again = client.get("/api/v1/figures?quarter=2026Q4", headers=headers).json()
+
+    _notice(city, city.account, date(2026, 11, 30))  # late: due 25.11.2026
+    after = client.get("/api/v1/figures?quarter=2026Q4", headers=headers).json()
+
+    culture = "Комитет по культуре"
+    assert before == again
+    assert before["totals"][culture]["late"] == 0
+    assert after["totals"][culture]["late"] == 1

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from domain.quarter import Quarter
 from services.accounts import grant_access, revoke_access
-from services.compliance import compliance_report
+from services.figures import quarter_report
 from services.events import record_registry_entry
 from services.links import report_link
 from services.notices import file_change_notice, file_creation_notice, notice_content
@@ -209,6 +209,6 @@ def figures_json(request: Request, quarter: str | None = None) -> dict[str, Any]
     except ValueError as exc:
         raise RuleViolation("quarter", str(exc), "4") from None
     with ctx.srok.transaction() as session:
-        return compliance_report(
+        return quarter_report(
             session=session, calendar=ctx.srok.calendar, quarter=q, as_of=ctx.srok.today()
         ).as_dict()

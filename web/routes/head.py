@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from domain.errors import RuleViolation
 from domain.quarter import Quarter
 from publication.compliance_html import chart
-from services.compliance import compliance_report, render
+from services.compliance import render
+from services.figures import quarter_report
 from services.users import Viewer
 from web.access import ALL, context, guarded, viewer
 
@@ -34,7 +35,7 @@ def _report(request: Request, quarter: str | None) -> dict[str, object]:
         raise RuleViolation("quarter", str(exc), "4") from None
     with ctx.srok.transaction() as session:
         return {
-            "report": compliance_report(
+            "report": quarter_report(
                 session=session, calendar=ctx.srok.calendar, quarter=q, as_of=today
             ),
             "quarter": q,

@@ -98,9 +98,11 @@ def _publication_context(request: Request, quarter: str | None) -> dict[str, Any
         q = Quarter.parse(quarter) if quarter else Quarter.of(today).previous()
     except ValueError as exc:
         raise RuleViolation("quarter", str(exc), "3.5") from None
-    deadline = quarter_publication_deadline(
-        ctx.srok.calendar, q, rule=ctx.srok.settings.publication_rule
-    )
+    rule = ctx.srok.settings.publication_rule
+    deadline = quarter_publication_deadline(ctx.srok.calendar, q, rule=rule)
+    if quarter is None and today > deadline.due:  # the last quarter's is past: the current one
+        q = Quarter.of(today)
+        deadline = quarter_publication_deadline(ctx.srok.calendar, q, rule=rule)
     with ctx.srok.transaction() as session:
         rows = public_registry(session, on=today)
     return {"quarter": q, "deadline": deadline, "rows": rows, "today": today}
