@@ -105,7 +105,11 @@ def main() -> None:
             ("an account /accounts/1", organ, "/accounts/1"),
             ("figures /figures", head, "/figures"),
         ):
-            p50, p95 = percentiles(client, path, requests)
+            try:
+                p50, p95 = percentiles(client, path, requests)
+            except httpx.ReadTimeout:
+                print(f"{label:<34}  no answer within {client.timeout.read:.0f} s")
+                continue
             print(f"{label:<34}{p50:9.1f}{p95:9.1f}{p95 / floor[1]:15.1f}")
     finally:
         server.should_exit = True

@@ -30,7 +30,7 @@ def quarter_report(
 ) -> Report:
     """Return the quarter's compliance report as of a day, from cache when nothing changed."""
     last = session.execute(sa.select(sa.func.max(AuditEntry.id))).scalar()
-    key = (str(session.get_bind().url), str(quarter), as_of, calendar.version, last)
+    key = (str(session.connection().engine.url), str(quarter), as_of, calendar.version, last)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)

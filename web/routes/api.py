@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from domain.quarter import Quarter
 from services.accounts import grant_access, revoke_access
-from services.figures import quarter_report
 from services.events import record_registry_entry
+from services.figures import quarter_report
 from services.links import report_link
 from services.notices import file_change_notice, file_creation_notice, notice_content
 from services.status import registry_queue, step_views

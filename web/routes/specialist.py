@@ -46,7 +46,7 @@ def accounts(request: Request, who: Who, organ: int | None = None) -> Response:
     ctx = context(request)
     organ_id = who.organ_id if who.role == "specialist" else organ
     with ctx.srok.transaction() as session:
-        organs = list_organs(session)
+        organs = list_organs(session) if who.role != "specialist" else []
         rows = (
             account_summaries(
                 session=session,

@@ -16,7 +16,17 @@ branch_labels = None
 depends_on = None
 
 
+QUEUE = "clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"
+
+
 def upgrade() -> None:
+    op.create_index(
+        "ix_step_registry_queue",
+        "step",
+        ["due"],
+        sqlite_where=sa.text(QUEUE),
+        postgresql_where=sa.text(QUEUE),
+    )
     op.create_table(
         "web_user",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,6 +88,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_step_registry_queue", table_name="step")
     op.drop_table("web_submission")
     op.drop_table("action_link_use")
     op.drop_index("ix_login_attempt_address_at", table_name="login_attempt")
