@@ -110,6 +110,9 @@ def main() -> None:
             except httpx.ReadTimeout:
                 print(f"{label:<34}  no answer within {client.timeout.read:.0f} s")
                 continue
+            except AssertionError as failed:
+                print(f"{label:<34}  failed: {failed}")
+                continue
             print(f"{label:<34}{p50:9.1f}{p95:9.1f}{p95 / floor[1]:15.1f}")
     finally:
         server.should_exit = True
