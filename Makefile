@@ -38,15 +38,16 @@ test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TES
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory
+	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
 	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
+	$(VENV)/bin/python benchmarks/web_bench.py $(BENCH_ACCOUNTS)
 
-serve: $(VENV)/.synced ## Prefect server on 127.0.0.1:4200 with the deployments and a worker
+serve: $(VENV)/.synced ## The web app on 127.0.0.1:8608 beside a Prefect server (4200), its deployments and a worker
 	scripts/serve.sh
 
 clean: ## Remove the virtualenv, node_modules and local data

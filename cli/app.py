@@ -183,6 +183,7 @@ def _register() -> None:
         registry_commands,
         report_commands,
         sweep_commands,
+        web_commands,
     )
 
     audit_commands.register(app)
@@ -193,6 +194,7 @@ def _register() -> None:
     registry_commands.register(app)
     event_commands.register(app)
     publish_commands.register(app)
+    web_commands.register(app)
     _registered = True
 
 

@@ -62,8 +62,30 @@ def demo(
             _sweep(days, application.settings.home / "outbox")
         _publish(application, log.published)
         _audit_and_report(application)
+        _users(application)
         print(f"\nБаза демо-города: {url.removeprefix('sqlite:///')}")
-        print("Prefect UI с расписанием проверок: make serve, затем http://127.0.0.1:4200")
+
+
+def _users(application: Srok) -> None:
+    from services.demo import DEMO_PASSWORD, add_demo_users
+
+    users = add_demo_users(application)
+    home = application.settings.home
+    try:
+        shown = home.relative_to(Path.cwd())
+    except ValueError:
+        shown = home
+    print(
+        f"\nСайт демо-города: выполните  make serve SROK_HOME={shown}  и откройте "
+        "http://127.0.0.1:8608 (Prefect UI: http://127.0.0.1:4200)."
+    )
+    print(f"Войдите (пароль у всех демо-пользователей: {DEMO_PASSWORD}):")
+    for login, role, organ in users:
+        print(f"  {login:<12} {role}{f' — {organ}' if organ else ''}")
+    print(
+        "Письма-напоминания в outbox содержат ссылки «Открыть и подтвердить»: "
+        "они работают, пока сайт запущен."
+    )
 
 
 def _check_links(application: Srok) -> None:

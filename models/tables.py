@@ -191,7 +191,16 @@ class Cycle(SQLModel, table=True):
 class Step(SQLModel, table=True):
     """One obligation of one cycle, with the due date it is judged by."""
 
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "clause", name="uq_step_cycle_clause"),)
+    __table_args__ = (
+        sa.UniqueConstraint("cycle_id", "clause", name="uq_step_cycle_clause"),
+        # The IT department's queue: received notices not yet entered, most urgent first.
+        sa.Index(
+            "ix_step_registry_queue",
+            "due",
+            sqlite_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
+            postgresql_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
@@ -311,3 +320,80 @@ class AuditEntry(SQLModel, table=True):
     calendar_version: str | None = None
     prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+
+
+class WebUser(SQLModel, table=True):
+    """A person who signs in to the web app: a specialist of an organ, the IT department,
+    the deputy head (read only) or an administrator.
+
+    ``password_hash`` is an Argon2id hash for local users and None for users the
+    directory (Active Directory) vouches for; a specialist is tied to their organ
+    and to their ``specialist`` row, which holds their personal data.
+    """
+
+    __tablename__ = "web_user"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('specialist', 'it', 'head', 'admin')", name="ck_web_user_role"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
+    role: str
+    organ_id: int | None = Field(default=None, foreign_key="organ.id")
+    specialist_id: int | None = Field(default=None, foreign_key="specialist.id")
+    password_hash: str | None = None
+    source: str = "local"  # local, ldap
+    active: bool = True
+    created_at: datetime = _instant()
+
+
+class ApiToken(SQLModel, table=True):
+    """A token a script authenticates with; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="web_user.id")
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    created_at: datetime = _instant()
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One try to sign in, kept to limit guessing per login and per address."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_login_at", "login", "at"),
+        sa.Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str
+    address: str
+    at: datetime = _instant()
+    ok: bool = False
+
+
+class ActionLinkUse(SQLModel, table=True):
+    """A one-click link from a reminder that has been used: it works once."""
+
+    __tablename__ = "action_link_use"
+
+    nonce: str = Field(primary_key=True)
+    step_id: int = Field(foreign_key="step.id")
+    action: str
+    used_at: datetime = _instant()
+
+
+class WebSubmission(SQLModel, table=True):
+    """A form submitted once: the same form sent again (a double click) records nothing."""
+
+    __tablename__ = "web_submission"
+
+    nonce: str = Field(primary_key=True)
+    actor: str
+    result: str  # where the first submission led (a path)
+    at: datetime = _instant()

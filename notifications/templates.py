@@ -31,6 +31,8 @@ class ReminderContent:
     copies: tuple[
         str, ...
     ] = ()  # who an escalation is copied to, in the dative: «руководителю органа»
+    action_url: str | None = None  # the one-click link that closes the step (organs' steps)
+    page_url: str | None = None  # where in srok's web app the step is done
 
 
 def subject(c: ReminderContent) -> str:
@@ -61,21 +63,34 @@ def _situation(c: ReminderContent) -> str:
     return text
 
 
+def _where(c: ReminderContent) -> str:
+    if c.action_url:
+        return (
+            f" Для этого откройте ссылку {c.action_url} и нажмите кнопку подтверждения "
+            "(ссылка действует 10 рабочих дней и один раз)."
+        )
+    if c.page_url:
+        return f" Это делается в srok: {c.page_url}"
+    return ""
+
+
 def _what_to_do(c: ReminderContent) -> str:
-    clause = CLAUSES[c.clause]
-    command = clause.how_to_report.format(account=c.account_id, quarter=c.quarter or "ГГГГQN")
+    """Say what to do and where, in words: people who get letters have no terminal."""
     if c.clause in ("3.1", "3.2"):
         return (
-            "Направьте в отдел информатизации адрес аккаунта, дату создания (изменения) и "
-            "ФИО, должности, телефоны и адреса электронной почты ответственных специалистов. "
-            f"Отдел информатизации отметит получение командой: {command}"
+            "Направьте в отдел информатизации уведомление: адрес аккаунта, дату создания "
+            "(изменения), ФИО, должности, телефоны и адреса электронной почты ответственных "
+            "специалистов." + _where(c)
         )
     if c.clause == "1.4":
         return (
             "Разместите ссылку на аккаунт на странице органа на сайте города (и на своём "
-            f"сайте, при наличии) и сообщите в отдел информатизации. Отметка: {command}"
+            "сайте, при наличии) и сообщите адрес страницы: srok проверит её сразу." + _where(c)
         )
-    return f"Когда будет сделано, отметьте: {command}"
+    if c.clause == "3.4":
+        return "Внесите сведения в Реестр и отметьте «внесено в Реестр»." + _where(c)
+    quarter = f" за {c.quarter}" if c.quarter else ""
+    return f"Опубликуйте Реестр{quarter} на сайте города." + _where(c)
 
 
 def render(c: ReminderContent) -> tuple[str, str, str]:
@@ -117,7 +132,14 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         f"<p>Срок: <strong>{ru(c.due)}</strong>.<br>Как он рассчитан: "
         f"{escape(c.explanation + provisional)}</p>"
         f"<p>Что сделать: {escape(todo)}</p>"
-        "<p><small>Это письмо отправлено автоматически системой srok отдела информатизации. "
+        + (
+            f'<p><a href="{escape(c.action_url)}"><strong>Открыть и подтвердить</strong></a></p>'
+            if c.action_url
+            else f'<p><a href="{escape(c.page_url)}">Открыть в srok</a></p>'
+            if c.page_url
+            else ""
+        )
+        + "<p><small>Это письмо отправлено автоматически системой srok отдела информатизации. "
         f"Код напоминания: {escape(c.key)}</small></p>"
         "</body></html>"
     )

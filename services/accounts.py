@@ -528,3 +528,15 @@ def update_specialist(
         account_ids=ids,
     )
     return specialist, ids
+
+
+def list_organs(session: Session) -> list[Organ]:
+    return list(session.exec(select(Organ).order_by(col(Organ.name))))
+
+
+def list_specialists(session: Session, *, organ_id: int | None = None) -> list[Specialist]:
+    """Return specialists (personal data: for the IT department's pages only)."""
+    query = select(Specialist).order_by(col(Specialist.organ_id), col(Specialist.full_name))
+    if organ_id is not None:
+        query = query.where(Specialist.organ_id == organ_id)
+    return list(session.exec(query))

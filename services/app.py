@@ -22,7 +22,7 @@ from services.files import file_fault
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0006_faults"
+SCHEMA_HEAD = "0007_web"
 
 
 def database_fault(error: sa.exc.DBAPIError) -> EnvironmentFault:
@@ -112,8 +112,12 @@ class Srok:
             raise database_fault(error) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """Open one transaction on an initialised database: all of a command, or nothing."""
+    def transaction(self, *, actor: str | None = None) -> Iterator[Session]:
+        """Open one transaction on an initialised database: all of a command, or nothing.
+
+        ``actor`` names who the audit trail records for this transaction alone (a
+        web request's user); by default the application's actor.
+        """
         revision = self.schema_revision()
         if revision != SCHEMA_HEAD:
             found = f"на ревизии схемы {revision}" if revision else "не инициализирована"
@@ -122,5 +126,5 @@ class Srok:
                 f"база {self.settings.database_url.split('@')[-1]} {found}: выполните `srok init`",
             )
         with transaction(self.engine) as session:
-            session.info["actor"] = self.actor or default_actor()
+            session.info["actor"] = actor or self.actor or default_actor()
             yield session

@@ -21,6 +21,7 @@ from email.headerregistry import Address
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from domain.calendar import WorkingCalendar
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from domain.reminders import Audience, ReminderKind, audience
@@ -33,6 +34,7 @@ from notifications.base import (
     UnknownOutcome,
 )
 from notifications.templates import ReminderContent, render
+from services import action_links
 from services.recovery import (
     STALE_AFTER,
     audit_outcome,
@@ -112,7 +114,35 @@ def _finish(
         )
 
 
-def build_message(session: Session, reminder: Reminder, *, sender: str) -> OutgoingMessage:
+@dataclass(frozen=True)
+class WebLinks:
+    """Where letters send people: the web app's address, and the secret that signs links."""
+
+    base_url: str
+    secret: bytes
+    calendar: WorkingCalendar
+
+    def for_step(self, step: Step, reminder: Reminder) -> tuple[str | None, str]:
+        """Return the one-click link (organs' steps only) and the step's page in the app."""
+        token = action_links.issue(
+            secret=self.secret,
+            calendar=self.calendar,
+            step_id=step.id or 0,
+            clause=step.clause,
+            reminder_id=reminder.id or 0,
+            reminder_key=reminder.key,
+            on=reminder.on_date,
+        )
+        page = {"3.4": "/it/queue", "3.5": "/it/publication"}.get(
+            step.clause, f"/accounts/{step.account_id}"
+        )
+        action = f"{self.base_url}/act/{token}" if token else None
+        return action, f"{self.base_url}{page}"
+
+
+def build_message(
+    session: Session, reminder: Reminder, *, sender: str, links: WebLinks | None = None
+) -> OutgoingMessage:
     """Compose a reminder, looking up the specialists' addresses only now."""
     step = session.get(Step, reminder.step_id)
     account = session.get(Account, reminder.account_id)
@@ -128,7 +158,10 @@ def build_message(session: Session, reminder: Reminder, *, sender: str) -> Outgo
     for address in to + cc:
         Address(addr_spec=address)  # one mailbox each: no line break, list or second @
     copies = tuple(_copy_words(m, organ, step.clause) for m in cc)
+    action_url, page_url = links.for_step(step, reminder) if links else (None, None)
     content = ReminderContent(
+        action_url=action_url,
+        page_url=page_url,
         key=reminder.key,
         kind=ReminderKind(reminder.kind),
         clause=step.clause,
@@ -175,6 +208,7 @@ def deliver(
     settle_limit: float = SETTLE_LIMIT,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], datetime] = utcnow,
+    links: WebLinks | None = None,
 ) -> DeliveryReport:
     """Deliver every queued reminder once; try each up to ``attempts`` times on transient faults.
 
@@ -188,7 +222,9 @@ def deliver(
     report = DeliveryReport()
     report.recovered = recover_abandoned(engine, stale_after=stale_after)
     _settle(engine, notifier, report, clock)
-    _deliver_queue(engine, notifier, sender, worker, report, attempts=attempts, backoff=backoff)
+    _deliver_queue(
+        engine, notifier, sender, worker, report, attempts=attempts, backoff=backoff, links=links
+    )
     wait = settle_wait(engine, notifier, clock=clock)
     if report.stopped is None and 0 < wait <= settle_limit:
         sleep(wait)
@@ -205,6 +241,7 @@ def deliver(
                 attempts=attempts,
                 backoff=backoff,
                 only=requeued,
+                links=links,
             )
     notifier.close()
     report.unknown = still_unknown(engine)
@@ -237,6 +274,7 @@ def _deliver_queue(
     attempts: int,
     backoff: Callable[[int], float],
     only: set[int] | None = None,
+    links: WebLinks | None = None,
 ) -> None:
     with Session(engine) as session:
         queue = list(
@@ -255,7 +293,7 @@ def _deliver_queue(
             with Session(engine) as session:
                 reminder = session.get(Reminder, reminder_id)
                 assert reminder is not None
-                message = build_message(session, reminder, sender=sender)
+                message = build_message(session, reminder, sender=sender, links=links)
             message.to_email()  # a letter that cannot be built fails here, not in a channel
         except sa.exc.SQLAlchemyError:
             raise  # the database, not the letter: the claim is recovered by the next run

@@ -224,3 +224,42 @@ class LocalSite:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+DEMO_PASSWORD = "srok-demo-608"  # the demo city's only password; invented people, local use
+DEMO_USERS = [
+    ("it", "it", None),
+    ("head", "head", None),
+    ("admin", "admin", None),
+    ("kultura", "specialist", 1),  # index into ORGANS and SPECIALISTS
+    ("obrazovanie", "specialist", 2),
+]
+
+
+def add_demo_users(app: Srok) -> list[tuple[str, str, str | None]]:
+    """Give the demo city a user of every role; return (login, role, organ name)."""
+    from sqlmodel import select
+
+    from models.tables import Organ, Specialist
+    from services.users import ROLES, add_user
+
+    made = []
+    with app.transaction() as session:
+        for login, role, index in DEMO_USERS:
+            organ = specialist = None
+            if index is not None:
+                organ = session.exec(select(Organ).where(Organ.name == ORGANS[index][0])).one()
+                specialist = session.exec(
+                    select(Specialist).where(Specialist.full_name == SPECIALISTS[index][0])
+                ).one()
+            add_user(
+                session=session,
+                login=login,
+                role=role,
+                password=DEMO_PASSWORD,
+                organ_id=organ.id if organ else None,
+                specialist_id=specialist.id if specialist else None,
+                actor=ACTOR,
+            )
+            made.append((login, ROLES[role], organ.name if organ else None))
+    return made

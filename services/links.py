@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from citysite.pages import Page
+from domain.errors import RuleViolation
 from domain.links import find_link
 from domain.web_address import parse_web_address
 from models.tables import Account, Cycle, LinkCheck, Organ, Step, utcnow
@@ -166,3 +167,119 @@ def run_link_check(app: Srok, *, actor: str, organ_id: int | None = None) -> Lin
             return check_links(session=session, fetcher=fetcher, actor=actor, organ_id=organ_id)
     finally:
         fetcher.close()
+
+
+@dataclass
+class LinkVerdict:
+    """What a specialist's report of a link came to: found (the step closed) or why not."""
+
+    account_id: int
+    page: str
+    found: bool
+    detail: str
+    closed_steps: list[int] = field(default_factory=list)
+
+
+def report_link(
+    *,
+    session: Session,
+    fetcher: Fetcher,
+    account_id: int,
+    page: str,
+    actor: str,
+    now: datetime | None = None,
+) -> LinkVerdict:
+    """Check at once the page where an organ says it put the link (п. 1.4).
+
+    Found: every open п. 1.4 step of the account closes that day with the
+    evidence. Not found, or the page is down: the steps stay open, the
+    reminders go on, and the verdict says why. Either way the look is kept.
+    """
+    from services.accounts import get_account
+
+    account = get_account(session, account_id)
+    page = page.strip()
+    if not page.startswith(("http://", "https://")):
+        raise RuleViolation("--page", f"«{page}» — не адрес страницы http(s)", "1.4")
+    steps = [
+        s
+        for s, a in _open_link_steps(session, account.organ_id).get(account.organ_id, [])
+        if a.id == account_id
+    ]
+    if not steps:
+        raise RuleViolation(
+            "--account", f"у аккаунта {account_id} нет открытого шага «ссылка на сайте»", "1.4"
+        )
+    moment = now or utcnow()
+    today = moment.astimezone(CITY_ZONE).date()
+    seen = fetcher.fetch(page)
+    link = find_link(account.url, seen.hrefs, base=seen.final_url) if seen.ok else None
+    stamp = moment.astimezone(CITY_ZONE).strftime("%d.%m.%Y %H:%M")
+    if link:
+        detail = (
+            f"ссылка найдена на {seen.final_url} {stamp} (Asia/Barnaul), HTTP {seen.status}: {link}"
+        )
+    else:
+        detail = seen.error or f"на {seen.final_url} нет ссылки на {account.url}"
+    verdict = LinkVerdict(account_id=account_id, page=page, found=bool(link), detail=detail)
+    for step in steps:
+        if link:
+            close_step(session, step, on=today, evidence=detail)
+            session.add(step)
+            verdict.closed_steps.append(step.id or 0)
+        session.add(
+            LinkCheck(
+                account_id=account_id,
+                step_id=step.id,
+                page=page,
+                checked_at=moment,
+                http_status=seen.status,
+                found=bool(link),
+                link=link,
+                detail=detail,
+            )
+        )
+    record_event(
+        session,
+        kind="link_reported",
+        occurred_on=today,
+        actor=actor,
+        account_id=account_id,
+        page=page,
+        found=bool(link),
+        step_ids=verdict.closed_steps,
+    )
+    return verdict
+
+
+def recent_checks(session: Session, *, limit: int = 200) -> list[LinkCheck]:
+    """Return the latest looks at the city site, newest first."""
+    return list(
+        session.exec(select(LinkCheck).order_by(col(LinkCheck.checked_at).desc()).limit(limit))
+    )
+
+
+def site_page_of(session: Session, account_id: int) -> str | None:
+    """Return the page of the account's organ on the city site, if srok knows it."""
+    from services.accounts import get_account
+
+    return get_organ(session, get_account(session, account_id).organ_id).site_page
+
+
+def checks_of(session: Session, account_id: int, *, limit: int = 20) -> list[LinkCheck]:
+    """Return the latest looks for the account's link, newest first."""
+    return list(
+        session.exec(
+            select(LinkCheck)
+            .where(LinkCheck.account_id == account_id)
+            .order_by(col(LinkCheck.checked_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def page_fetcher() -> Fetcher:
+    """The real fetcher of the city site's pages (httpx)."""
+    from citysite.pages import PageFetcher
+
+    return PageFetcher()

@@ -12,12 +12,16 @@ from models.tables import Reminder, Step
 STATES = ("queued", "sending", "sent", "failed", "unknown")
 
 
-def list_reminders(session: Session, *, state: str | None = None) -> list[dict[str, Any]]:
+def list_reminders(
+    session: Session, *, state: str | None = None, account_id: int | None = None
+) -> list[dict[str, Any]]:
     if state is not None and state not in STATES:
         raise RuleViolation("--state", f"«{state}» — допустимо {', '.join(STATES)}")
     query = select(Reminder, Step.clause).join(Step, col(Step.id) == col(Reminder.step_id))
     if state:
         query = query.where(Reminder.state == state)
+    if account_id is not None:
+        query = query.where(Reminder.account_id == account_id)
     rows = session.exec(query.order_by(col(Reminder.id)))
     return [
         {

@@ -202,3 +202,21 @@ def run_publish(
         )
     finish(folder, result)
     return result
+
+
+def preview(
+    *, session: Session, calendar: WorkingCalendar, quarter_text: str, on: date, rule: DateRule
+) -> dict[str, bytes]:
+    """Render what publishing ``quarter_text`` on ``on`` would write, recording nothing.
+
+    The files are those of the publication byte for byte, except the audit
+    chain's head, which only the publication's own entries fix.
+    """
+    try:
+        quarter = Quarter.parse(quarter_text)
+    except ValueError as exc:
+        raise RuleViolation("--quarter", str(exc), "3.5") from None
+    rows = [e.as_dict() for e in public_registry(session, on=on)]
+    return render_files(
+        rows, _passport(session, calendar, quarter, on, rule), quarter, on, anchor=(None, None)
+    )

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
 from domain.clauses import CLAUSES
@@ -141,18 +141,25 @@ def step_views(
     account_id: int | None = None,
     organ_id: int | None = None,
     open_only: bool = False,
+    clauses: tuple[str, ...] | None = None,
+    started_only: bool = False,
+    most_urgent_first: bool = False,
+    limit: int | None = None,
 ) -> list[StepView]:
     """Judge every step (or an account's, or an organ's) as of ``as_of``."""
-    return list(
-        iter_step_views(
-            session=session,
-            calendar=calendar,
-            as_of=as_of,
-            account_id=account_id,
-            organ_id=organ_id,
-            open_only=open_only,
+    query = _step_query(account_id=account_id, organ_id=organ_id, open_only=open_only)
+    if clauses is not None:
+        # Rendered as literals, so SQLite can use the partial index of the IT queue.
+        query = query.where(
+            col(Step.clause).in_(sa.bindparam("clauses", list(clauses), literal_execute=True))
         )
-    )
+    if started_only:
+        query = query.where(col(Step.due).is_not(None))
+    if most_urgent_first:
+        query = query.order_by(None).order_by(col(Step.due), col(Step.account_id), col(Step.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [_view(row, calendar=calendar, as_of=as_of) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -234,3 +241,82 @@ def most_overdue(
         .limit(limit)
     )
     return [_view(row, calendar=calendar, as_of=as_of) for row in session.execute(query)]
+
+
+def registry_queue(
+    *, session: Session, calendar: WorkingCalendar, as_of: date, limit: int | None = None
+) -> list[StepView]:
+    """The IT department's queue: notices received and not yet entered (п. 3.4), most urgent first."""
+    return step_views(
+        session=session,
+        calendar=calendar,
+        as_of=as_of,
+        open_only=True,
+        clauses=("3.4",),
+        started_only=True,
+        most_urgent_first=True,
+        limit=limit,
+    )
+
+
+def registry_queue_size(session: Session) -> int:
+    """How many received notices wait to be entered (п. 3.4)."""
+    from sqlmodel import func
+
+    query = (
+        select(func.count())
+        .select_from(Step)
+        .where(
+            col(Step.clause) == sa.literal("3.4", literal_execute=True),
+            col(Step.done_on).is_(None),
+            col(Step.due).is_not(None),
+        )
+    )
+    return int(session.exec(query).one())
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account_id: int
+    organ_id: int
+    organ: str
+    network: str
+    url: str
+    open_steps: int
+    overdue: int
+    next_due: str | None
+
+
+def account_summaries(
+    *, session: Session, calendar: WorkingCalendar, as_of: date, organ_id: int | None
+) -> list[AccountSummary]:
+    """One line per active account (of an organ): its open steps, overdue ones, the nearest due."""
+    accounts = session.exec(
+        select(Account, Organ)
+        .join(Organ, col(Organ.id) == col(Account.organ_id))
+        .where(col(Account.active), *([Account.organ_id == organ_id] if organ_id else []))
+        .order_by(col(Organ.name), col(Account.id))
+    ).all()
+    open_views: dict[int, list[StepView]] = {}
+    for view in step_views(
+        session=session, calendar=calendar, as_of=as_of, organ_id=organ_id, open_only=True
+    ):
+        open_views.setdefault(view.account_id, []).append(view)
+    out = []
+    for account, organ in accounts:
+        assert account.id is not None and organ.id is not None
+        views = open_views.get(account.id, [])
+        dues = sorted(v.due for v in views if v.due)
+        out.append(
+            AccountSummary(
+                account_id=account.id,
+                organ_id=organ.id,
+                organ=organ.name,
+                network=NETWORKS[account.network].russian,
+                url=account.url,
+                open_steps=len(views),
+                overdue=sum(v.state == "overdue" for v in views),
+                next_due=dues[0] if dues else None,
+            )
+        )
+    return out

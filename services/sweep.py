@@ -21,7 +21,7 @@ from domain.errors import RuleViolation
 from domain.lifecycle import RUSSIAN_STATE, StepState
 from models.tables import Account, Organ, Reminder, Step
 from services.app import Srok
-from services.delivery import DeliveryReport, deliver
+from services.delivery import DeliveryReport, WebLinks, deliver
 from services.mail import MailSettings, build_notifier, check_channel
 from services.reminders import PlanReport, plan_reminders
 from services.settings import CITY_ZONE
@@ -88,6 +88,7 @@ def deliver_queued(app: Srok, *, backoff: Callable[[int], float] | None = None) 
         notifier=build_notifier(mail),
         sender=mail.sender,
         backoff=backoff,
+        links=web_links(app),
     )
     report.channel = mail.channel
     ids = sorted(set(report.failed + report.retry_later + report.unknown))
@@ -113,6 +114,19 @@ def sent_earlier(app: Srok, *, as_of: date) -> tuple[int, datetime | None]:
             )
         ).one()
     return int(count), last
+
+
+def web_links(app: Srok) -> WebLinks:
+    """Letters link to the web app at SROK_WEB_URL, signed with the installation's secret."""
+    import os
+
+    from services.signing import secret_key
+
+    return WebLinks(
+        base_url=(os.environ.get("SROK_WEB_URL") or "http://127.0.0.1:8608").rstrip("/"),
+        secret=secret_key(app.settings.home),
+        calendar=app.calendar,
+    )
 
 
 def open_steps_by_organ(app: Srok, *, as_of: date, limit: int = 50) -> list[dict[str, Any]]:

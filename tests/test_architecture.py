@@ -19,6 +19,7 @@ OURS = {
     "services",
     "flows",
     "cli",
+    "web",
 }
 ALLOWED = {
     "domain": {"domain"},
@@ -34,7 +35,14 @@ ALLOWED = {
         "directory",
     },
     "flows": {"flows", "services", "domain"},
-    "cli": {"cli", "services", "domain", "flows"},  # `srok sweep` runs the flow
+    "cli": {
+        "cli",
+        "services",
+        "domain",
+        "flows",
+        "web",
+    },  # `srok sweep` runs the flow, `srok web` the app
+    "web": {"web", "services", "domain", "publication"},  # publication/ renders /registry
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
     "directory": {"directory", "domain"},

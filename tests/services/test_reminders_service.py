@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from domain.calendar import WorkingCalendar
 from models.tables import Reminder
 from services.accounts import add_organ
-from services.delivery import deliver
+from services.delivery import WebLinks, deliver
 from services.recovery import FOUND_SENT
 from services.reminders import plan_reminders
 from tests.fakes import RecordingNotifier
@@ -142,8 +142,10 @@ def test_delivery_sends_each_reminder_once_with_the_specialists_address(
     _plan(session, calendar, date(2026, 11, 5))
     notifier = RecordingNotifier()
 
-    first = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid")
-    second = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid")
+    links = WebLinks("https://srok.example", b"secret", calendar)
+
+    first = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid", links=links)
+    second = deliver(engine=engine, notifier=notifier, sender="srok@example.invalid", links=links)
 
     assert len(first.sent) == 1 and first.ok
     assert second.sent == []
@@ -152,7 +154,11 @@ def test_delivery_sends_each_reminder_once_with_the_specialists_address(
     assert message.subject == (
         "Срок 06.11.2026: уведомить отдел информатизации о создании аккаунта (ВКонтакте) (п. 3.1)"
     )
-    assert "ГК РФ ст. 191" in message.text and "srok notice sent --account 1" in message.text
+    assert "ГК РФ ст. 191" in message.text
+    assert (
+        "https://srok.example/act/" in message.text and "https://srok.example/act/" in message.html
+    )
+    assert "srok notice" not in message.text  # people who get letters have no terminal
 
 
 def test_a_busy_server_is_retried_and_then_succeeds(

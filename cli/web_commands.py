@@ -1,0 +1,92 @@
+"""`srok web`, `srok user add`, `srok token create`: the web app and who may use it."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.app import JsonFlag, actor, guard, srok
+from cli.output import emit
+
+
+def web(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8608,
+) -> None:
+    """Run the web app (uvicorn): forms for organs, the IT queue, figures, /registry, /api/v1."""
+    import uvicorn
+
+    from web.app import create_app
+    from web.context import WebContext
+
+    with guard(False):
+        application = srok()
+        with application.transaction():
+            pass  # refuse an uninitialised database before listening
+        app = create_app(WebContext.from_env(application))
+    print(f"srok: http://{host}:{port} (база: {application.settings.database_url.split('@')[-1]})")
+    # Access logs name paths only; one-click tokens are in paths, so they stay off.
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, proxy_headers=True, log_level="warning"
+    )
+
+
+def user_add(
+    login: Annotated[str, typer.Option("--login", help="The login.")],
+    role: Annotated[str, typer.Option("--role", help="specialist, it, head or admin.")],
+    organ: Annotated[int | None, typer.Option("--organ", help="The organ (specialists).")] = None,
+    specialist: Annotated[
+        int | None, typer.Option("--specialist", help="Their specialist row (specialists).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add a local user of the web app (the password is kept as an Argon2id hash)."""
+    from domain.errors import RuleViolation
+    from services.users import add_user
+
+    with guard(as_json):
+        if not password_stdin:
+            raise RuleViolation("--password-stdin", "пароль читается только со стандартного ввода")
+        password = sys.stdin.readline().rstrip("\r\n")
+        application = srok()
+        with application.transaction() as session:
+            user = add_user(
+                session=session,
+                login=login,
+                role=role,
+                password=password,
+                organ_id=organ,
+                specialist_id=specialist,
+                actor=actor(),
+            )
+            user_id = user.id
+        emit({"id": user_id}, as_json=as_json, human=f"пользователь {login} добавлен (№ {user_id})")
+
+
+def token_create(
+    user: Annotated[str, typer.Option("--user", help="The login the token acts as.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Make an API token for scripts (shown once; only its hash is kept)."""
+    from services.users import create_token
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            token = create_token(session=session, login=user, actor=actor())
+        emit({"token": token}, as_json=as_json, human=token)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("web")(web)
+    users = typer.Typer(help="Users of the web app.", no_args_is_help=True)
+    users.command("add")(user_add)
+    app.add_typer(users, name="user")
+    tokens = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+    tokens.command("create")(token_create)
+    app.add_typer(tokens, name="token")

@@ -1,0 +1,81 @@
+"""The FastAPI app: routers per area, the session middleware, errors as pages or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import RuleViolation
+from web import session
+from web.access import LoginRequired
+from web.context import WebContext
+from web.render import page
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(ctx: WebContext | None = None) -> FastAPI:
+    """Build the app on a context (by default from the environment)."""
+    from web.routes import api, head, it, public, specialist
+
+    ctx = ctx or WebContext.from_env()
+    app = FastAPI(
+        title="srok",
+        description="Сроки Порядка ведения аккаунтов Администрации г. Новоалтайска "
+        "(постановление № 608): веб-приложение и API.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.middleware("http")(session.middleware(ctx))
+    app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
+    for module in (public, specialist, it, head, api):
+        app.include_router(module.router)
+    app.include_router(head.home_router)
+    app.include_router(it.admin_router)
+    app.include_router(api.office)
+    app.include_router(api.figures)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"error": {"field": "authorization", "clause": None, "message": "нужен токен"}},
+                status_code=401,
+            )
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"error": {"field": None, "clause": None, "message": str(exc.detail)}},
+                status_code=exc.status_code,
+            )
+        return page(request, "error.html", exc.status_code, message=exc.detail)
+
+    @app.exception_handler(RuleViolation)
+    async def rule_violation(request: Request, exc: RuleViolation) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": exc.as_dict()}, status_code=422)
+        return page(request, "error.html", 422, message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        return JSONResponse(
+            {"error": {"field": field, "clause": None, "message": first.get("msg", "")}},
+            status_code=422,
+        )
+
+    return app

@@ -1,0 +1,48 @@
+"""What the web app is made of: the application, its secret, the directory, the site fetcher."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.app import Srok
+from services.links import Fetcher, page_fetcher
+from services.signing import secret_key
+from services.users import Directory
+
+SESSION_HOURS = 8  # a working day
+
+
+@dataclass
+class WebContext:
+    """Everything a request needs besides itself; made once per process."""
+
+    srok: Srok
+    secret: bytes
+    web_url: str
+    directory: Directory | None = None
+    fetcher_factory: Callable[[], Fetcher] = field(default=page_fetcher)
+    local_admin_only: bool = False
+
+    @classmethod
+    def from_env(cls, srok: Srok | None = None, **overrides: Any) -> WebContext:
+        application = srok or Srok()
+        env = os.environ
+        directory = overrides.pop("directory", None)
+        if directory is None and env.get("SROK_AUTH", "local") == "ldap":
+            from web.ldap_login import directory_from_env
+
+            directory = directory_from_env()
+        return cls(
+            srok=application,
+            secret=overrides.pop("secret", None) or secret_key(application.settings.home),
+            web_url=(env.get("SROK_WEB_URL") or "http://127.0.0.1:8608").rstrip("/"),
+            directory=directory,
+            **overrides,
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.web_url.startswith("https://")

@@ -1,0 +1,69 @@
+"""Read what a form (or a JSON body) sent, with the field named when it is wrong.
+
+The HTML forms and the JSON API both go through these, so a date or a
+specialist is checked the same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from domain.errors import RuleViolation
+from services.notices import MAX_SPECIALISTS, SpecialistData
+
+SPECIALIST_FIELDS = ("full_name", "position", "phone", "email")
+
+
+def text(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def required(data: Mapping[str, Any], name: str, words: str, clause: str | None) -> str:
+    value = text(data, name)
+    if not value:
+        raise RuleViolation(name, f"{words}: не заполнено", clause)
+    return value
+
+
+def day(data: Mapping[str, Any], name: str, words: str, clause: str | None) -> date:
+    value = required(data, name, words, clause)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RuleViolation(name, f"«{value}» — не дата (ГГГГ-ММ-ДД)", clause) from None
+
+
+def number(data: Mapping[str, Any], name: str, words: str, clause: str | None = None) -> int:
+    value = required(data, name, words, clause)
+    try:
+        return int(value)
+    except ValueError:
+        raise RuleViolation(name, f"«{value}» — не число", clause) from None
+
+
+def specialists(data: Mapping[str, Any]) -> list[SpecialistData]:
+    """Rows specialist_N_full_name ... specialist_N_email, N = 1..MAX_SPECIALISTS."""
+    return [
+        SpecialistData(*(text(data, f"specialist_{n}_{f}") for f in SPECIALIST_FIELDS))
+        for n in range(1, MAX_SPECIALISTS + 1)
+    ]
+
+
+def people(data: Mapping[str, Any]) -> list[str]:
+    """Rows access_1 .. access_3: the people with access (п. 1.6)."""
+    return [text(data, f"access_{n}") for n in range(1, 4)]
+
+
+def flatten(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn a JSON body's lists (specialists, access) into the form's flat fields."""
+    flat = {k: v for k, v in body.items() if k not in ("specialists", "access")}
+    for n, row in enumerate(body.get("specialists") or [], start=1):
+        if isinstance(row, Mapping):
+            for f in SPECIALIST_FIELDS:
+                flat[f"specialist_{n}_{f}"] = row.get(f)
+    for n, person in enumerate(body.get("access") or [], start=1):
+        flat[f"access_{n}"] = person
+    return flat

@@ -1,0 +1,1 @@
+"""One router per area; each is built with the access check (web.access.guarded)."""
