@@ -47,7 +47,7 @@ def test_a_sweep_on_a_day_off_says_so() -> None:
     # (tests/flows/test_deadline_sweep.py); here only the CLI's words for it.
     from cli.sweep_commands import _human
 
-    said = _human({"as_of": "2026-11-04", "sent": [], "skipped_day_off": True})
+    said = _human({"as_of": "2026-11-04", "sent": [], "skipped_day_off": True, "ok": True})
 
     assert said == "2026-11-04: нерабочий день, напоминания не отправляются"
 
