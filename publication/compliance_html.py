@@ -88,6 +88,20 @@ def _case_rows(cases: list[dict[str, Any]], *, now: bool) -> str:
     return "".join(rows)
 
 
+def late_now_table(report: dict[str, Any]) -> str:
+    """Who has not met a duty in time, as of the report's day: the longest first."""
+    as_of = ru(date.fromisoformat(report["as_of"]))
+    more = report["late_now_total"] - len(report["late_now"])
+    tail = f"<p>…и ещё {more} (полный список: srok status --open).</p>" if more > 0 else ""
+    table = _case_table(
+        f"Не выполнено на {as_of}, сначала самые долгие",
+        report["late_now"],
+        now=True,
+        empty="Просроченных обязанностей нет",
+    )
+    return table + tail
+
+
 def _case_table(caption: str, cases: list[dict[str, Any]], *, now: bool, empty: str) -> str:
     heads = ["Орган", "Аккаунт", "Обязанность", "Срок", "Просрочка"] + (
         [] if now else ["Состояние"]
@@ -95,7 +109,7 @@ def _case_table(caption: str, cases: list[dict[str, Any]], *, now: bool, empty: 
     head = "".join(f'<th scope="col">{h}</th>' for h in heads)
     body = _case_rows(cases, now=now) or f'<tr><td colspan="{len(heads)}">{empty}</td></tr>'
     return (
-        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f'<table class="cards"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
     )
 
@@ -139,7 +153,7 @@ def organ_table(report: dict[str, Any]) -> str:
         f'<tbody><tr><td colspan="{len(heads)}">Сроков в квартале не было</td></tr></tbody>'
     )
     return (
-        "<table><caption>Сроки квартала по органам и пунктам Порядка "
+        '<table class="cards"><caption>Сроки квартала по органам и пунктам Порядка '
         "(п. 3.4 и 3.5 — обязанности отдела информатизации)</caption>"
         f"<thead><tr>{head}</tr></thead>{body}</table>"
     )
@@ -172,7 +186,7 @@ def chart(trend: dict[str, dict[str, float | None]]) -> str:
         rows.append(f'<tr><th scope="row">{escape(organ)}</th>{cells}</tr>')
     body = "".join(rows) or f'<tr><td colspan="{len(quarters) + 1}">Данных нет</td></tr>'
     return (
-        '<table class="trend"><caption>Доля сроков, выполненных вовремя, '
+        '<table class="trend cards"><caption>Доля сроков, выполненных вовремя, '
         "по органам за четыре квартала</caption>"
         f'<thead><tr><th scope="col">Орган</th>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
@@ -218,8 +232,6 @@ def render_html(report: dict[str, Any]) -> bytes:
     """The report as one self-contained Russian page: the figure and who is late first."""
     quarter = Quarter.parse(report["quarter"])
     as_of = ru(date.fromisoformat(report["as_of"]))
-    more = report["late_now_total"] - len(report["late_now"])
-    tail = f"<p>…и ещё {more} (полный список: srok status --open).</p>" if more > 0 else ""
     page = f"""<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Исполнение Порядка ведения аккаунтов: {escape(quarter.russian())}</title>
@@ -229,8 +241,7 @@ def render_html(report: dict[str, Any]) -> bytes:
 от 27.03.2023 № 608; сроки в рабочих днях по производственному календарю.</p>
 {headline(report)}
 <h2>Кто не выполнил обязанность в срок сейчас</h2>
-{_case_table(f"Не выполнено на {as_of}, сначала самые долгие", report["late_now"], now=True, empty="Просроченных обязанностей нет")}
-{tail}
+{late_now_table(report)}
 <h2>По органам</h2>
 {organ_table(report)}
 <h2>Вовремя за четыре квартала</h2>

@@ -188,8 +188,12 @@ def report_link(
     page: str,
     actor: str,
     now: datetime | None = None,
+    today: date | None = None,
 ) -> LinkVerdict:
     """Check at once the page where an organ says it put the link (п. 1.4).
+
+    ``today`` is the city's day the step closes on (the application's, so that
+    SROK_TODAY holds); the evidence keeps the real moment of the look.
 
     Found: every open п. 1.4 step of the account closes that day with the
     evidence. Not found, or the page is down: the steps stay open, the
@@ -211,7 +215,7 @@ def report_link(
             "--account", f"у аккаунта {account_id} нет открытого шага «ссылка на сайте»", "1.4"
         )
     moment = now or utcnow()
-    today = moment.astimezone(CITY_ZONE).date()
+    today = today or moment.astimezone(CITY_ZONE).date()
     seen = fetcher.fetch(page)
     link = find_link(account.url, seen.hrefs, base=seen.final_url) if seen.ok else None
     stamp = moment.astimezone(CITY_ZONE).strftime("%d.%m.%Y %H:%M")

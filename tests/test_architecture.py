@@ -42,7 +42,7 @@ ALLOWED = {
         "flows",
         "web",
     },  # `srok sweep` runs the flow, `srok web` the app
-    "web": {"web", "services", "domain", "publication"},  # publication/ renders /registry
+    "web": {"web", "services", "domain", "publication", "directory"},  # /registry; AD login
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
     "directory": {"directory", "domain"},

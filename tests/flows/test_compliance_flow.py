@@ -49,4 +49,4 @@ def test_the_first_week_after_a_quarter_mails_its_report_once(demo: Path) -> Non
         "Исполнение Порядка ведения аккаунтов (постановление № 608) за III квартал 2026 г."
     )
     html = mail.get_body(("html",))
-    assert html is not None and 'class="trend"' in html.get_content()
+    assert html is not None and 'class="trend cards"' in html.get_content()

@@ -97,7 +97,7 @@ def test_a_dry_run_queues_and_sends_nothing(city: Path) -> None:
     assert not (city / "outbox").exists()
 
 
-def test_undelivered_reminders_fail_the_run_after_all_were_tried(
+def test_a_dead_mail_server_fails_the_run_and_says_why_leaving_the_rest_queued(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.deadline_sweep import deadline_sweep
@@ -113,6 +113,8 @@ def test_undelivered_reminders_fail_the_run_after_all_were_tried(
 
     assert state.is_failed()
     assert "не доставлены напоминания" in (state.message or "")
+    # The cause, per channel, is in the run's message (issue 10), not only in the outbox.
+    assert "Причина (канал smtp): SMTP: нет соединения с 127.0.0.1" in (state.message or "")
     from sqlmodel import select
 
     from models.tables import Reminder
@@ -121,8 +123,9 @@ def test_undelivered_reminders_fail_the_run_after_all_were_tried(
         rows = session.exec(select(Reminder.state, Reminder.attempts, Reminder.last_error)).all()
         secrets = personal_data(session)
         audit = session.execute(sa.text("SELECT after FROM audit_entry")).scalars().all()
-    assert [(r[0], r[1]) for r in rows] == [("queued", 1)] * 7  # every reminder tried, none lost
-    errors = [r[2] or "" for r in rows]
+    # Two tried in vain stop the run; the rest wait, untried, for the next one. None lost.
+    assert [(r[0], r[1]) for r in rows] == [("queued", 1)] * 2 + [("queued", 0)] * 5
+    errors = [r[2] or "" for r in rows[:2]]
     assert all("нет соединения с 127.0.0.1" in e for e in errors)
     _, logs = run_records(state.state_details.flow_run_id)
     assert any("не доставлены напоминания" in line for line in logs)

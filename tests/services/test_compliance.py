@@ -141,10 +141,14 @@ def test_the_report_comes_as_html_with_a_chart_csv_and_json(
     rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode())))
     data = json.loads(render(report, "json"))
 
-    assert '<html lang="ru">' in html and 'class="trend"' in html and "IV квартал 2026 г." in html
+    assert (
+        '<html lang="ru">' in html
+        and 'class="trend cards"' in html
+        and "IV квартал 2026 г." in html
+    )
     assert '<th scope="col">IV кв. 2026</th>' in html and "2026Q" not in html
     assert 'data-label="IV кв. 2026"' in html and "50 %" in html
-    trend = html.split('class="trend"')[1].split("</table>")[0]
+    trend = html.split('class="trend cards"')[1].split("</table>")[0]
     assert "сроков не было" in trend and "—" not in trend
     assert "<strong>17 %</strong> сроков выполнено вовремя (1 из 6)" in html
     assert html.index("Кто не выполнил") < html.index("По органам")

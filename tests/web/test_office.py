@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from sqlmodel import select
@@ -79,6 +80,8 @@ def test_the_publication_preview_is_the_page_to_be_published(city: City, as_role
         },
     )
 
+    # 2026Q4 is published once it has ended (п. 3.5): on 20.01.2027.
+    city.srok.settings = dataclasses.replace(city.srok.settings, today_override=date(2027, 1, 20))
     info = client.get("/it/publication?quarter=2026Q4").text
     preview = client.get("/it/publication/preview?quarter=2026Q4").text
     published = client.post(

@@ -145,6 +145,7 @@ def link(request: Request, account_id: int, body: LinkIn, who: Who) -> dict[str,
                 account_id=account_id,
                 page=required(_body(body), "page", "адрес страницы", "1.4"),
                 actor=who.actor,
+                today=ctx.srok.today(),
             )
     finally:
         close = getattr(fetcher, "close", None)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain.errors import RuleViolation
 from domain.quarter import Quarter
-from publication.compliance_html import chart
+from publication.compliance_html import chart, headline, late_now_table, organ_table
 from services.compliance import render
 from services.figures import quarter_report
 from services.users import Viewer
@@ -48,13 +48,17 @@ def figures(request: Request, quarter: str | None = None) -> Response:
     from web.render import page
 
     found = _report(request, quarter)
-    report = found["report"]
+    report = found["report"].as_dict()  # type: ignore[attr-defined]
     return page(
         request,
         "figures.html",
-        report=report.as_dict(),  # type: ignore[attr-defined]
+        report=report,
         quarter=found["quarter"],
-        chart=chart(report.trend),  # type: ignore[attr-defined]
+        # The same fragments as the downloadable report: one way to read the figures.
+        headline=headline(report),
+        late_now=late_now_table(report),
+        organs=organ_table(report),
+        chart=chart(report["trend"]),
     )
 
 

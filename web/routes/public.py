@@ -157,6 +157,7 @@ def action_confirm(request: Request, token: str, form: Form) -> Response:
                 account_id=step.account_id,
                 page=text(form, "page"),
                 actor=actor,
+                today=ctx.srok.today(),
             )
             if verdict.found:
                 action_links.spend(session, link)

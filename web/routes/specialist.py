@@ -207,6 +207,7 @@ def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
             account_id=account_id,
             page=required(form, "page", "адрес страницы", "1.4"),
             actor=who.actor,
+            today=ctx.srok.today(),
         )
         verdicts.append(verdict)
         return f"/accounts/{account_id}?done=link" if verdict.found else f"/accounts/{account_id}"
