@@ -95,7 +95,7 @@ def _tallies(
     )
     if organ_id is not None:
         reminders = reminders.join(Account, col(Account.id) == col(Step.account_id)).where(
-            Account.organ_id == organ_id
+            col(Account.organ_id) == organ_id
         )
     sent: dict[int, int] = dict(session.execute(reminders).all())
     organs: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
