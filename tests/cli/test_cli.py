@@ -141,9 +141,12 @@ def test_organ_specialist_and_account_are_created_through_the_cli(srok: Srok) ->
 
 
 def test_the_calendar_contract(srok: Srok) -> None:
-    assert srok.run("calendar", "due", "2026-11-20", "3").stdout.strip() == "2026-11-25"
-    assert srok.run("calendar", "quarter", "2026Q1").stdout.strip() == "2026-04-27"
-    assert srok.run("calendar", "quarter", "2026Q1", "--strict").stdout.strip() == "2026-04-25"
+    # People read DD.MM.YYYY and may type it; scripts read ISO in JSON.
+    assert srok.run("calendar", "due", "2026-11-20", "3").stdout.strip() == "25.11.2026"
+    assert srok.run("calendar", "due", "20.11.2026", "3").stdout.strip() == "25.11.2026"
+    assert srok.json("calendar", "due", "2026-11-20", "3")["due"] == "2026-11-25"
+    assert srok.run("calendar", "quarter", "2026Q1").stdout.strip() == "27.04.2026"
+    assert srok.run("calendar", "quarter", "2026Q1", "--strict").stdout.strip() == "25.04.2026"
     year = srok.json("calendar", "year", "2026")
     assert set(year) >= {"year", "covered", "working_days", "non_working", "working_weekends"}
     assert (year["year"], year["covered"], year["working_days"]) == (2026, True, 247)
