@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from services.app import SCHEMA_HEAD
 from tests.conftest import TODAY, copy_database
 
 
@@ -341,7 +342,7 @@ def test_commands_before_init_say_to_run_init_and_init_makes_them_work(tmp_path:
     done = fresh.json("init")
 
     assert "srok init" in before.stderr
-    assert done["revision"] == "0004"
+    assert done["revision"] == SCHEMA_HEAD
     assert fresh.json("status") == []
 
 
