@@ -24,6 +24,8 @@ from domain.calendar import CalendarError
 from domain.errors import RuleViolation
 
 if TYPE_CHECKING:
+    from typer._click.core import Command as TyperCommand
+
     from services.app import Srok
 
 app = typer.Typer(
@@ -34,7 +36,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Вывести JSON (для программ).")]
+# Metavars people read in `--help`, instead of Typer's `<str>`, `<int range>`.
+DATE = "ДАТА"  # ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, see cli.output.parse_date
+DATE_HELP = "ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"
 # Ids are SQL BIGINTs: a larger or a negative one names nothing and is refused as a parse error.
 MAX_ID = 2**63 - 1
 ID_RANGE = {"min": 1, "max": MAX_ID}
@@ -53,7 +58,11 @@ def actor() -> str:
 def main_options(
     actor_name: Annotated[
         str | None,
-        typer.Option("--actor", help="Who records this (default: SROK_ACTOR or the OS user)."),
+        typer.Option(
+            "--actor",
+            metavar="ИМЯ",
+            help="Кто вносит запись (по умолчанию SROK_ACTOR или пользователь ОС).",
+        ),
     ] = None,
 ) -> None:
     from domain.text import clean_text
@@ -105,7 +114,7 @@ def srok() -> Srok:
 
 @app.command("init")
 def init(as_json: JsonFlag = False) -> None:
-    """Create or upgrade the database (Alembic migrations)."""
+    """Создать или обновить базу данных (миграции Alembic)."""
     with guard(as_json):
         application = srok()
         revision = application.init()
@@ -122,14 +131,19 @@ def init(as_json: JsonFlag = False) -> None:
 @app.command("status")
 def status(
     account: Annotated[
-        int | None, typer.Option("--account", help="Только этот аккаунт.", **ID_RANGE)
+        int | None, typer.Option("--account", metavar="ID", help="Только этот аккаунт.", **ID_RANGE)
     ] = None,
     organ: Annotated[
-        int | None, typer.Option("--organ", help="Только аккаунты этого органа.", **ID_RANGE)
+        int | None,
+        typer.Option("--organ", metavar="ID", help="Только аккаунты этого органа.", **ID_RANGE),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Оценить на эту дату (по умолчанию сегодня по Asia/Barnaul)."),
+        typer.Option(
+            "--as-of",
+            metavar=DATE,
+            help="Оценить на эту дату (по умолчанию сегодня по Asia/Barnaul).",
+        ),
     ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Только невыполненные шаги.")] = False,
     show_all: Annotated[
@@ -198,16 +212,26 @@ def _register() -> None:
     _registered = True
 
 
+def build() -> TyperCommand:
+    """The whole `srok` command tree as click sees it, its help in Russian."""
+    from typer.main import get_command
+
+    from cli.help import localize
+
+    _register()
+    return localize(get_command(app))
+
+
 def run(args: Sequence[str]) -> int:
     """Run one `srok` command line and return its exit code; never a traceback for bad input.
 
     A parse error (an unknown command or option, ``abc`` for an id) is reported
     like any bad input: exit 2, and with ``--json`` the error object on stdout.
     """
-    _register()
+    command = build()
     argv = list(args)
     try:
-        code = app(args=argv, prog_name="srok", standalone_mode=False)
+        code = command.main(args=argv, prog_name="srok", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as error:
         error.show()
         return EXIT_BAD_INPUT

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, guard, srok
+from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, guard, srok
 from cli.output import emit, parse_date
 from domain.errors import RuleViolation
 
@@ -16,11 +16,16 @@ audit_app = typer.Typer(help="Журнал изменений: проверка 
 @audit_app.command("verify")
 def verify(
     anchor: Annotated[
-        str | None, typer.Option("--anchor", help="ID:SHA256 printed by a publication.")
+        str | None,
+        typer.Option(
+            "--anchor",
+            metavar="ID:SHA256",
+            help="Якорь, напечатанный при публикации: номер записи и её хеш.",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Recompute the chain; check triggers, size and anchors; name what is wrong (exit 1)."""
+    """Пересчитать цепочку, проверить триггеры, размер и якоря; назвать, что не так (код 1)."""
     from services.audit_guard import check_audit
 
     with guard(as_json):
@@ -50,12 +55,21 @@ def verify(
 
 @audit_app.command("log")
 def log(
-    account: Annotated[int | None, typer.Option("--account", **ID_RANGE)] = None,
-    organ: Annotated[int | None, typer.Option("--organ", **ID_RANGE)] = None,
-    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+    account: Annotated[
+        int | None,
+        typer.Option("--account", metavar="ID", help="Только этот аккаунт.", **ID_RANGE),
+    ] = None,
+    organ: Annotated[
+        int | None,
+        typer.Option("--organ", metavar="ID", help="Только этот орган.", **ID_RANGE),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar=DATE, help=f"Начиная с даты: {DATE_HELP}."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Tell the history in words, oldest first."""
+    """Рассказать историю изменений словами, от старых к новым."""
     from services.audit import log as audit_log
 
     with guard(as_json):

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonFlag, guard
-from cli.output import emit, parse_date
+from cli.app import DATE, DATE_HELP, JsonFlag, guard
+from cli.output import emit, parse_date, ru_date
 from domain.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -27,18 +27,18 @@ def _calendar() -> WorkingCalendar:
 
 @calendar_app.command("due")
 def due(
-    start: Annotated[str, typer.Argument(help="The event date, YYYY-MM-DD.")],
-    n: Annotated[int, typer.Argument(help="How many working days.")],
+    start: Annotated[str, typer.Argument(metavar=DATE, help=f"Дата события: {DATE_HELP}.")],
+    n: Annotated[int, typer.Argument(metavar="N", help="Сколько рабочих дней.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Print the date N working days after START (ГК РФ ст. 191)."""
+    """Напечатать дату через N рабочих дней после ДАТЫ (ГК РФ ст. 191)."""
     from domain.deadlines import working_days_after
 
     with guard(as_json):
         if n < 1:
             raise RuleViolation("N", "должно быть не меньше 1")
         deadline = working_days_after(
-            _calendar(), event=parse_date("START", start), n=n, event_words="события"
+            _calendar(), event=parse_date(DATE, start), n=n, event_words="события"
         )
         emit(
             {
@@ -47,19 +47,20 @@ def due(
                 "explanation": deadline.explanation,
             },
             as_json=as_json,
-            human=deadline.due.isoformat(),
+            human=ru_date(deadline.due),
         )
 
 
 @calendar_app.command("quarter")
 def quarter(
-    name: Annotated[str, typer.Argument(help="A quarter such as 2026Q1.")],
+    name: Annotated[str, typer.Argument(metavar="QUARTER", help="Квартал, например 2026Q1.")],
     strict: Annotated[
-        bool, typer.Option("--strict", help="The 25th itself, without ГК РФ ст. 193.")
+        bool,
+        typer.Option("--strict", help="Ровно 25-е число, без переноса по ГК РФ ст. 193."),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Print the п. 3.5 publication deadline for a quarter."""
+    """Напечатать срок публикации Реестра за квартал (п. 3.5)."""
     from domain.deadlines import DateRule, quarter_publication_deadline
     from domain.quarter import Quarter
 
@@ -79,16 +80,16 @@ def quarter(
                 "explanation": deadline.explanation,
             },
             as_json=as_json,
-            human=deadline.due.isoformat(),
+            human=ru_date(deadline.due),
         )
 
 
 @calendar_app.command("year")
 def year(
-    value: Annotated[int, typer.Argument(help="The year.")],
+    value: Annotated[int, typer.Argument(metavar="YEAR", help="Год.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Show a year: covered or not, working days, every non-working day."""
+    """Показать год: подтверждён ли, сколько рабочих дней, рабочие выходные (нерабочие дни — в --json)."""
     with guard(as_json):
         if not 1991 <= value <= 2200:
             raise RuleViolation("YEAR", f"{value} — вне диапазона 1991-2200")
@@ -105,16 +106,17 @@ def year(
         human = (
             f"{value}: рабочих дней {data['working_days']}; "
             f"{'подтверждён' if y.covered else 'НЕ подтверждён'} ({y.source}); "
-            f"рабочие выходные: {', '.join(weekends) or 'нет'}"
+            f"рабочие выходные: {', '.join(map(ru_date, weekends)) or 'нет'}"
         )
         emit(data, as_json=as_json, human=human)
 
 
 @calendar_app.command("draft")
 def draft(
-    value: Annotated[int, typer.Argument(help="The year.")], as_json: JsonFlag = False
+    value: Annotated[int, typer.Argument(metavar="YEAR", help="Год.")],
+    as_json: JsonFlag = False,
 ) -> None:
-    """Print what the holidays package knows of a year, in the operator's TOML form."""
+    """Напечатать, что пакет holidays знает о годе, в виде TOML для файла календаря."""
     from services.calendar_source import draft_toml
 
     with guard(as_json):
@@ -131,11 +133,11 @@ def register(app: typer.Typer) -> None:
 @calendar_app.command("rebaseline")
 def rebaseline(
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the moves, change nothing.")
+        bool, typer.Option("--dry-run", help="Показать сдвиги, ничего не меняя.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Recompute open due dates after a calendar change; closed steps keep theirs."""
+    """Пересчитать сроки открытых шагов после изменения календаря; у закрытых сроки остаются."""
     from cli.app import srok
     from services.rebaseline import rebaseline as run
 
@@ -154,7 +156,8 @@ def rebaseline(
             + (" (пробный запуск: ничего не изменено)" if dry_run else "")
         ]
         lines += [
-            f"  шаг {m.step_id} (акк. {m.account_id}, п. {m.clause}): {m.old_due} → {m.new_due}"
+            f"  шаг {m.step_id} (акк. {m.account_id}, п. {m.clause}): "
+            f"{ru_date(m.old_due)} → {ru_date(m.new_due)}"
             + (
                 " (предварительный → подтверждён)"
                 if m.old_provisional and not m.new_provisional

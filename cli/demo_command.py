@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import guard, srok
+from domain.dates import ru
 from domain.errors import RuleViolation
 from flows.local import quiet_local_prefect
 
@@ -22,13 +23,18 @@ if TYPE_CHECKING:
 
 def demo(
     reset: Annotated[
-        bool, typer.Option("--reset", help="Delete the SQLite database in SROK_HOME first.")
+        bool, typer.Option("--reset", help="Сначала удалить базу SQLite в SROK_HOME.")
     ] = False,
     sweep_days: Annotated[
-        int, typer.Option("--sweep-days", help="Working days to sweep through Prefect (0: none).")
+        int,
+        typer.Option(
+            "--sweep-days",
+            metavar="ДНЕЙ",
+            help="Сколько рабочих дней проверить через Prefect (0 — ни одного).",
+        ),
     ] = 3,
 ) -> None:
-    """Build the demo city (invented people and contacts), print its deadlines, sweep a few days."""
+    """Построить демо-город (вымышленные люди и контакты), показать его сроки, проверить несколько дней."""
     from cli.tables import print_status
     from services.app import Srok
     from services.demo import DEMO_DAY, build_demo
@@ -169,7 +175,7 @@ def _sweep(days: list[date], outbox: Path) -> None:
             os.environ["SROK_TODAY"] = day.isoformat()
             result = deadline_sweep(as_of=day)
             print(
-                f"  {day.isoformat()}: по графику {result['due']}, отправлено "
+                f"  {ru(day)}: по графику {result['due']}, отправлено "
                 f"{len(result['sent'])} ({', '.join(f'{k}: {n}' for k, n in sorted(result['by_kind'].items()))})"
             )
     files = sorted(outbox.glob("*.eml"))

@@ -7,7 +7,7 @@ from typing import Annotated, Protocol
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
+from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, actor, guard, srok
 from cli.output import emit, parse_date
 
 
@@ -19,13 +19,23 @@ notice_app = typer.Typer(
     help="Уведомления отдела информатизации (п. 3.1, 3.2).", no_args_is_help=True
 )
 registry_app = typer.Typer(help="Реестр аккаунтов (п. 3.3, 3.4).", no_args_is_help=True)
-link_app = typer.Typer(help="Ссылки на сайте города (п. 1.4).", no_args_is_help=True)
+# `link` and `publication` each hold both ways a step is closed: srok doing it
+# (`link check`, `publication make`) and a person recording what was done by hand
+# (`link posted`, `publication done`). The old twins `links` and `publish` stay as
+# hidden aliases (see publish_commands.register).
+link_app = typer.Typer(
+    help="Ссылки на аккаунты на сайте города (п. 1.4): найти на сайте или записать вручную.",
+    no_args_is_help=True,
+)
 publication_app = typer.Typer(
-    help="Публикация Реестра на сайте города (п. 3.5).", no_args_is_help=True
+    help="Публикация Реестра на сайте города (п. 3.5): опубликовать или записать сделанную вручную.",
+    no_args_is_help=True,
 )
 
-AccountOpt = Annotated[int, typer.Option("--account", **ID_RANGE)]
-OnOpt = Annotated[str, typer.Option("--on", help="YYYY-MM-DD")]
+AccountOpt = Annotated[
+    int, typer.Option("--account", metavar="ID", help="Номер аккаунта.", **ID_RANGE)
+]
+OnOpt = Annotated[str, typer.Option("--on", metavar=DATE, help=f"Дата события: {DATE_HELP}.")]
 
 
 def _closed(steps: Sequence[Identified], as_json: bool, words: str) -> None:
@@ -42,11 +52,15 @@ def notice_sent(
     on: OnOpt,
     received_on: Annotated[
         str | None,
-        typer.Option("--received-on", help="When the IT department received it (default: --on)."),
+        typer.Option(
+            "--received-on",
+            metavar=DATE,
+            help="Когда уведомление получил отдел информатизации (по умолчанию дата --on).",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Record the organ's notice to the IT department; starts the п. 3.4 term."""
+    """Записать уведомление органа в отдел информатизации; с него идёт срок п. 3.4."""
     from services.events import record_notice
 
     with guard(as_json):
@@ -68,7 +82,7 @@ def notice_sent(
 
 @registry_app.command("entered")
 def registry_entered(account: AccountOpt, on: OnOpt, as_json: JsonFlag = False) -> None:
-    """Record the registry entry (п. 3.4); starts the п. 3.5 term."""
+    """Записать внесение сведений в Реестр (п. 3.4); с него идёт срок п. 3.5."""
     from services.events import record_registry_entry
 
     with guard(as_json):
@@ -92,11 +106,12 @@ def link_posted(
     account: AccountOpt,
     on: OnOpt,
     page: Annotated[
-        str | None, typer.Option("--page", help="The city-site page with the link.")
+        str | None,
+        typer.Option("--page", metavar="URL", help="Страница сайта города со ссылкой."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Record that links to the account were posted on the city site (п. 1.4)."""
+    """Записать вручную, что ссылка на аккаунт размещена на сайте города (п. 1.4)."""
     from services.events import record_link
 
     with guard(as_json):
@@ -116,11 +131,13 @@ def link_posted(
 
 @publication_app.command("done")
 def publication_done(
-    quarter: Annotated[str, typer.Option("--quarter", help="Such as 2026Q4.")],
-    on: OnOpt,
+    quarter: Annotated[
+        str, typer.Option("--quarter", metavar="КВАРТАЛ", help="Квартал, например 2026Q4.")
+    ],
+    on: Annotated[str, typer.Option("--on", metavar=DATE, help=f"Дата публикации: {DATE_HELP}.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Record the publication of the public registry for a quarter (п. 3.5)."""
+    """Записать публикацию Реестра за квартал, сделанную без srok (п. 3.5)."""
     from services.events import record_publication
 
     with guard(as_json):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 # Typer carries its own copy of click: its parse errors are these classes, not click's.
@@ -17,11 +17,23 @@ EXIT_BAD_INPUT = 2
 
 
 def parse_date(field: str, text: str) -> date:
-    """Read an ISO date or raise naming the option."""
+    """Read a date as people write it (04.12.2026) or as ISO (2026-12-04); raise naming the option."""
     try:
+        if "." in text:
+            return datetime.strptime(text, "%d.%m.%Y").date()
         return date.fromisoformat(text)
     except ValueError:
-        raise RuleViolation(field, f"«{text}» — не дата (ожидается ГГГГ-ММ-ДД)") from None
+        raise RuleViolation(
+            field, f"«{text}» — не дата (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"
+        ) from None
+
+
+def ru_date(text: str | date | None, *, none: str = "—") -> str:
+    """Print a date (or an ISO string of one) for people: ``04.12.2026``; JSON keeps ISO."""
+    if text is None or text == "":
+        return none
+    day = text if isinstance(text, date) else date.fromisoformat(text)
+    return day.strftime("%d.%m.%Y")
 
 
 def dump(data: Any) -> str:

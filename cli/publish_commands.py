@@ -1,4 +1,4 @@
-"""`srok registry show` and `srok publish`: the Registry for the IT department and for residents."""
+"""`srok registry show` and `srok publication make`: the Registry for the IT department and for residents."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
-from cli.output import emit, parse_date
+from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, actor, guard, srok
+from cli.output import emit, parse_date, ru_date
 
 
 def registry_show(as_json: JsonFlag = False) -> None:
-    """Show the internal Registry (п. 3.3), specialists' contacts included: for the IT department only."""
+    """Показать внутренний Реестр (п. 3.3) с контактами специалистов: только для отдела информатизации."""
     from services.registry import internal_registry
 
     with guard(as_json):
@@ -22,11 +22,11 @@ def registry_show(as_json: JsonFlag = False) -> None:
         for r in rows:
             lines.append(
                 f"{r['account_id']:>4}  {r['organ']} — {r['network']}: {r['url']} "
-                f"(создан {r['created_on']}, в Реестре: {r['entered_on'] or 'нет'})"
+                f"(создан {ru_date(r['created_on'])}, в Реестре: {ru_date(r['entered_on'], none='нет')})"
             )
             lines += [
-                f"        адрес {a['url']} с {a['from']}"
-                + (f" по {a['until']}" if a["until"] else "")
+                f"        адрес {a['url']} с {ru_date(a['from'])}"
+                + (f" по {ru_date(a['until'])}" if a["until"] else "")
                 for a in r["addresses"]
                 if a["until"]
             ]
@@ -38,17 +38,28 @@ def registry_show(as_json: JsonFlag = False) -> None:
 
 
 def publish(
-    quarter: Annotated[str, typer.Option("--quarter", help="Such as 2026Q4.")],
+    quarter: Annotated[
+        str, typer.Option("--quarter", metavar="КВАРТАЛ", help="Квартал, например 2026Q4.")
+    ],
     on: Annotated[
-        str | None, typer.Option("--on", help="Publication date (default: today).")
+        str | None,
+        typer.Option(
+            "--on",
+            metavar=DATE,
+            help=f"Дата публикации: {DATE_HELP} (по умолчанию сегодня).",
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder of publications (default: $SROK_HOME/public)."),
+        typer.Option(
+            "--out",
+            metavar="ПАПКА",
+            help="Папка публикаций (по умолчанию $SROK_HOME/public).",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Publish the public Registry for a quarter (п. 3.5): HTML, open data, JSON; close its steps."""
+    """Опубликовать Реестр за квартал (п. 3.5): srok сам готовит HTML, открытые данные и JSON и закрывает шаги."""
     from services.publish import run_publish
 
     with guard(as_json):
@@ -67,11 +78,13 @@ def publish(
 
 
 def organ_set_site(
-    organ_id: Annotated[int, typer.Argument(metavar="ID", help="The organ's id.", **ID_RANGE)],
-    page: Annotated[str, typer.Option("--page", help="The organ's page on the city site.")],
+    organ_id: Annotated[int, typer.Argument(metavar="ID", help="Номер органа.", **ID_RANGE)],
+    page: Annotated[
+        str, typer.Option("--page", metavar="URL", help="Страница органа на сайте города.")
+    ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Set the organ's page on the city site, where links to its accounts must be (п. 1.4)."""
+    """Указать страницу органа на сайте города, где должны быть ссылки на его аккаунты (п. 1.4)."""
     from services.links import set_site_page
 
     with guard(as_json):
@@ -93,16 +106,19 @@ def organ_set_site(
 
 def links_check(
     organ: Annotated[
-        int | None, typer.Option("--organ", help="Only this organ.", **ID_RANGE)
+        int | None,
+        typer.Option("--organ", metavar="ID", help="Только этот орган.", **ID_RANGE),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Look on the city site for links to accounts whose п. 1.4 step is open; close those found."""
+    """Найти на сайте города ссылки на аккаунты с открытым шагом п. 1.4 и закрыть найденные."""
     from services.links import run_link_check
 
     with guard(as_json):
         report = run_link_check(srok(), actor=actor(), organ_id=organ)
-        lines = [f"проверка ссылок {report.checked_on}: закрыто шагов п. 1.4 — {report.closed}"]
+        lines = [
+            f"проверка ссылок {ru_date(report.checked_on)}: закрыто шагов п. 1.4 — {report.closed}"
+        ]
         for o in report.organs:
             lines.append(
                 f"  {o.organ}: найдено {len(o.found)}, нет ссылки {len(o.missing)}"
@@ -111,15 +127,15 @@ def links_check(
         emit(report.as_dict(), as_json=as_json, human="\n".join(lines))
 
 
-links_app = typer.Typer(help="Ссылки на аккаунты на сайте города (п. 1.4).", no_args_is_help=True)
-links_app.command("check")(links_check)
-
-
 def register(app: typer.Typer) -> None:
-    from cli.event_commands import registry_app
+    from cli.event_commands import link_app, publication_app, registry_app
     from cli.registry_commands import organ_app
 
     registry_app.command("show")(registry_show)
     organ_app.command("set-site")(organ_set_site)
-    app.command("publish")(publish)
-    app.add_typer(links_app, name="links")
+    publication_app.command("make")(publish)
+    link_app.command("check")(links_check)
+    # The names the README used before `link` and `publication` held both ways of
+    # closing a step: they still work, and stay out of `srok --help`.
+    app.command("publish", hidden=True)(publish)
+    app.add_typer(link_app, name="links", hidden=True)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
-from cli.output import emit, parse_date
+from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, actor, guard, srok
+from cli.output import emit, parse_date, ru_date
 
 organ_app = typer.Typer(help="Органы Администрации.", no_args_is_help=True)
 specialist_app = typer.Typer(
@@ -21,16 +21,29 @@ access_app = typer.Typer(
 
 @organ_app.command("add")
 def organ_add(
-    name: Annotated[str, typer.Argument(help="The organ's official name (п. 2.4).")],
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Postal address.")] = None,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Официальное наименование органа (п. 2.4).")
+    ],
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="ПОЧТА", help="Электронная почта органа.")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="ТЕЛЕФОН", help="Телефон органа.")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", metavar="АДРЕС", help="Почтовый адрес.")
+    ] = None,
     head_email: Annotated[
-        str | None, typer.Option("--head-email", help="The head's mailbox, copied on escalations.")
+        str | None,
+        typer.Option(
+            "--head-email",
+            metavar="ПОЧТА",
+            help="Почта руководителя органа: копия писем о просрочке.",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Register an organ."""
+    """Зарегистрировать орган Администрации."""
     from services.accounts import add_organ
 
     with guard(as_json):
@@ -51,14 +64,16 @@ def organ_add(
 
 @specialist_app.command("add")
 def specialist_add(
-    organ: Annotated[int, typer.Option("--organ", **ID_RANGE)],
-    name: Annotated[str, typer.Option("--name", help="Full name (ФИО).")],
-    position: Annotated[str, typer.Option("--position")],
-    phone: Annotated[str, typer.Option("--phone")],
-    email: Annotated[str, typer.Option("--email")],
+    organ: Annotated[
+        int, typer.Option("--organ", metavar="ID", help="Орган специалиста.", **ID_RANGE)
+    ],
+    name: Annotated[str, typer.Option("--name", metavar="ФИО", help="Фамилия, имя, отчество.")],
+    position: Annotated[str, typer.Option("--position", metavar="ДОЛЖНОСТЬ", help="Должность.")],
+    phone: Annotated[str, typer.Option("--phone", metavar="ТЕЛЕФОН", help="Телефон.")],
+    email: Annotated[str, typer.Option("--email", metavar="ПОЧТА", help="Электронная почта.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a responsible specialist of an organ."""
+    """Зарегистрировать ответственного специалиста органа."""
     from services.accounts import add_specialist
 
     with guard(as_json):
@@ -80,16 +95,27 @@ def specialist_add(
 @specialist_app.command("update")
 def specialist_update(
     specialist_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The specialist's id.", **ID_RANGE)
+        int, typer.Argument(metavar="ID", help="Номер специалиста.", **ID_RANGE)
     ],
-    changed_on: Annotated[str, typer.Option("--changed-on", help="YYYY-MM-DD")],
-    name: Annotated[str | None, typer.Option("--name")] = None,
-    position: Annotated[str | None, typer.Option("--position")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
+    changed_on: Annotated[
+        str,
+        typer.Option("--changed-on", metavar=DATE, help=f"Дата изменения: {DATE_HELP}."),
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="ФИО", help="Новые фамилия, имя, отчество.")
+    ] = None,
+    position: Annotated[
+        str | None, typer.Option("--position", metavar="ДОЛЖНОСТЬ", help="Новая должность.")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="ТЕЛЕФОН", help="Новый телефон.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="ПОЧТА", help="Новая электронная почта.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Change a specialist's details: opens a п. 3.2 change on each account they answer for."""
+    """Изменить сведения о специалисте: открывает изменение по п. 3.2 на каждом его аккаунте."""
     from services.accounts import update_specialist
 
     with guard(as_json):
@@ -118,23 +144,35 @@ def specialist_update(
 
 @account_app.command("create")
 def account_create(
-    organ: Annotated[int, typer.Option("--organ", **ID_RANGE)],
-    url: Annotated[str, typer.Option("--url")],
-    created_on: Annotated[str, typer.Option("--created-on", help="YYYY-MM-DD")],
+    organ: Annotated[
+        int, typer.Option("--organ", metavar="ID", help="Орган, чей это аккаунт.", **ID_RANGE)
+    ],
+    url: Annotated[str, typer.Option("--url", metavar="URL", help="Адрес аккаунта.")],
+    created_on: Annotated[
+        str,
+        typer.Option("--created-on", metavar=DATE, help=f"Дата создания: {DATE_HELP}."),
+    ],
     network: Annotated[
         str | None,
         typer.Option(
             "--network",
-            help="vk, ok, telegram, max, rutube, dzen, other (default: read from the address)",
+            metavar="СЕТЬ",
+            help="Код сети: vk, ok, telegram, max, rutube, dzen, other "
+            "(по умолчанию определяется по адресу).",
         ),
     ] = None,
     specialist: Annotated[
         list[int] | None,
-        typer.Option("--specialist", help="A responsible specialist's id (repeat).", **ID_RANGE),
+        typer.Option(
+            "--specialist",
+            metavar="ID",
+            help="Номер ответственного специалиста (можно повторить).",
+            **ID_RANGE,
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a new account: opens п. 3.1, 1.4, 3.4 and 3.5."""
+    """Зарегистрировать новый аккаунт: открывает сроки п. 3.1, 1.4, 3.4 и 3.5."""
     from services.accounts import create_account
 
     with guard(as_json):
@@ -157,18 +195,28 @@ def account_create(
 
 @account_app.command("change")
 def account_change(
-    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
-    changed_on: Annotated[str, typer.Option("--changed-on", help="YYYY-MM-DD")],
-    url: Annotated[str | None, typer.Option("--url", help="The new address.")] = None,
+    account: Annotated[
+        int, typer.Option("--account", metavar="ID", help="Номер аккаунта.", **ID_RANGE)
+    ],
+    changed_on: Annotated[
+        str,
+        typer.Option("--changed-on", metavar=DATE, help=f"Дата изменения: {DATE_HELP}."),
+    ],
+    url: Annotated[
+        str | None, typer.Option("--url", metavar="URL", help="Новый адрес аккаунта.")
+    ] = None,
     specialist: Annotated[
         list[int] | None,
         typer.Option(
-            "--specialist", help="The new set of responsible specialists (repeat).", **ID_RANGE
+            "--specialist",
+            metavar="ID",
+            help="Новый состав ответственных специалистов (можно повторить).",
+            **ID_RANGE,
         ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Record a change of an account's details (п. 3.2): opens 3.2, 3.4, 3.5 (and 1.4 for a new address)."""
+    """Записать изменение сведений об аккаунте (п. 3.2): открывает 3.2, 3.4, 3.5 (и 1.4 при новом адресе)."""
     from services.accounts import change_account
 
     with guard(as_json):
@@ -190,10 +238,10 @@ def account_change(
 
 @account_app.command("show")
 def account_show(
-    account_id: Annotated[int, typer.Argument(help="The account's id.", **ID_RANGE)],
+    account_id: Annotated[int, typer.Argument(metavar="ID", help="Номер аккаунта.", **ID_RANGE)],
     as_json: JsonFlag = False,
 ) -> None:
-    """Show an account with its address history (п. 3.3 абзац 4)."""
+    """Показать аккаунт и историю его адресов (п. 3.3 абзац 4)."""
     from services.accounts import describe_account
 
     with guard(as_json):
@@ -201,11 +249,12 @@ def account_show(
             data = describe_account(session, account_id)
         lines = [
             f"Аккаунт {data['id']} — {data['organ']}, {data['network_name']}",
-            f"Адрес: {data['url']} (создан {data['created_on']})",
+            f"Адрес: {data['url']} (создан {ru_date(data['created_on'])})",
             "История адресов:",
         ]
         lines += [
-            f"  {a['from']} — {a['until'] or 'по н. в.'}: {a['url']}" for a in data["addresses"]
+            f"  {ru_date(a['from'])} — {ru_date(a['until'], none='по н. в.')}: {a['url']}"
+            for a in data["addresses"]
         ]
         lines.append(
             "Ответственные специалисты (id): "
@@ -213,7 +262,10 @@ def account_show(
         )
         lines.append(
             f"Доступ ({len(data['access'])} из 3): "
-            + (", ".join(a["person"] for a in data["access"]) or "никто")
+            + (
+                ", ".join(f"{a['person']} (с {ru_date(a['since'])})" for a in data["access"])
+                or "никто"
+            )
         )
         emit(data, as_json=as_json, human="\n".join(lines))
 
@@ -241,25 +293,41 @@ def _access(grant: bool, account: int, person: str, on: str | None, as_json: boo
         )
 
 
+AccountOpt = Annotated[
+    int, typer.Option("--account", metavar="ID", help="Номер аккаунта.", **ID_RANGE)
+]
+PersonOpt = Annotated[str, typer.Option("--person", metavar="ФИО", help="ФИО человека.")]
+
+
 @access_app.command("grant")
 def access_grant(
-    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
-    person: Annotated[str, typer.Option("--person")],
-    on: Annotated[str | None, typer.Option("--on", help="YYYY-MM-DD (default today)")] = None,
+    account: AccountOpt,
+    person: PersonOpt,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar=DATE, help=f"С какой даты: {DATE_HELP} (по умолчанию сегодня)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Give a person access to an account (at most three at a time, п. 1.6)."""
+    """Дать человеку доступ к аккаунту (не более трёх одновременно, п. 1.6)."""
     _access(True, account, person, on, as_json)
 
 
 @access_app.command("revoke")
 def access_revoke(
-    account: Annotated[int, typer.Option("--account", **ID_RANGE)],
-    person: Annotated[str, typer.Option("--person")],
-    on: Annotated[str | None, typer.Option("--on", help="YYYY-MM-DD (default today)")] = None,
+    account: AccountOpt,
+    person: PersonOpt,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar=DATE, help=f"С какой даты: {DATE_HELP} (по умолчанию сегодня)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """End a person's access to an account."""
+    """Прекратить доступ человека к аккаунту."""
     _access(False, account, person, on, as_json)
 
 

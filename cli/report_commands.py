@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, guard, srok
+from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, guard, srok
 from cli.output import parse_date
 from domain.errors import RuleViolation
 
@@ -17,16 +17,32 @@ FORMATS = ("html", "csv", "json")
 
 @report_app.command("compliance")
 def compliance(
-    quarter: Annotated[str, typer.Option("--quarter", help="Such as 2026Q4.")],
-    organ: Annotated[int | None, typer.Option("--organ", **ID_RANGE)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="html, csv or json")] = "html",
-    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+    quarter: Annotated[
+        str, typer.Option("--quarter", metavar="КВАРТАЛ", help="Квартал, например 2026Q4.")
+    ],
+    organ: Annotated[
+        int | None,
+        typer.Option("--organ", metavar="ID", help="Только этот орган.", **ID_RANGE),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="ФОРМАТ", help="html, csv или json."),
+    ] = "html",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="ФАЙЛ", help="Записать в файл, а не в стандартный вывод."),
+    ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge open steps as of (default today).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar=DATE,
+            help=f"Оценить открытые шаги на дату: {DATE_HELP} (по умолчанию сегодня).",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Per organ and clause: due, on time, late (working days), overdue, reminders; worst cases; trend."""
+    """По органам и пунктам: сроки, в срок, с опозданием (раб. дни), просрочено, напоминания; худшие случаи; динамика."""
     from services.compliance import compliance_report, render
     from services.files import check_output_file
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.app import JsonFlag, guard, srok
-from cli.output import emit, parse_date
+from cli.app import DATE, DATE_HELP, JsonFlag, guard, srok
+from cli.output import emit, parse_date, ru_date
 from flows.local import one_local_server, quiet_local_prefect
 
 outbox_app = typer.Typer(help="Напоминания: очередь и доставка.", no_args_is_help=True)
@@ -17,14 +17,22 @@ outbox_app = typer.Typer(help="Напоминания: очередь и дос�
 def sweep(
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="The day to sweep (default: today in Asia/Barnaul)."),
+        typer.Option(
+            "--as-of",
+            metavar=DATE,
+            help=f"День проверки: {DATE_HELP} (по умолчанию сегодня по Asia/Barnaul).",
+        ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Decide the reminders, queue and send nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Решить, какие напоминания нужны, но ничего не ставить в очередь и не отправлять.",
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Run the deadline-sweep flow through Prefect (a local temporary server unless PREFECT_API_URL is set)."""
+    """Проверить сроки и разослать напоминания потоком deadline-sweep в Prefect (временный локальный сервер, если не задан PREFECT_API_URL)."""
     from services.sweep import check_sweep
 
     with guard(as_json):
@@ -68,11 +76,13 @@ def _human(result: dict[str, Any]) -> str:
     if "sent" not in result:
         return f"проверка сроков завершилась неудачно: {result.get('message')}"
     if not result.get("ok"):
-        return f"{result['as_of']}: отправлено {len(result['sent'])}; {result.get('message')}"
+        return (
+            f"{ru_date(result['as_of'])}: отправлено {len(result['sent'])}; {result.get('message')}"
+        )
     if result.get("skipped_day_off"):
-        return f"{result['as_of']}: нерабочий день, напоминания не отправляются"
+        return f"{ru_date(result['as_of'])}: нерабочий день, напоминания не отправляются"
     return (
-        f"{result['as_of']}: напоминаний по графику {result['due']}, новых {result['queued']}, "
+        f"{ru_date(result['as_of'])}: напоминаний по графику {result['due']}, новых {result['queued']}, "
         f"отправлено {len(result['sent'])}" + (" (пробный запуск)" if result["dry_run"] else "")
     )
 
@@ -80,18 +90,24 @@ def _human(result: dict[str, Any]) -> str:
 @outbox_app.command("list")
 def outbox_list(
     state: Annotated[
-        str | None, typer.Option("--state", help="queued, sending, sent, failed, unknown")
+        str | None,
+        typer.Option(
+            "--state",
+            metavar="СОСТОЯНИЕ",
+            help="Только в этом состоянии: queued (в очереди), sending (отправляется), "
+            "sent (отправлено), failed (ошибка), unknown (неизвестно).",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List reminders and their delivery state (by id: no personal data)."""
+    """Перечислить напоминания и состояние доставки (по номерам, без персональных данных)."""
     from services.outbox import list_reminders
 
     with guard(as_json):
         with srok().transaction() as session:
             rows = list_reminders(session, state=state)
         lines = [
-            f"№{r['id']:>5}  {r['on_date']}  п. {r['clause']:<4} {r['kind']:<11} "
+            f"№{r['id']:>5}  {ru_date(r['on_date'])}  п. {r['clause']:<4} {r['kind']:<11} "
             f"{r['state']:<8} акк. {r['account_id']}"
             + (f"  отклонено получателей: {r['refused']}" if r["refused"] else "")
             + (f"  ({r['last_error']})" if r["last_error"] else "")
@@ -102,10 +118,10 @@ def outbox_list(
 
 @outbox_app.command("retry")
 def outbox_retry(as_json: JsonFlag = False) -> None:
-    """Queue failed reminders again, ask the channel about unknown ones, deliver the queue.
+    """Снова поставить в очередь неудавшиеся напоминания, спросить канал о неизвестных и доставить очередь.
 
-    An unknown reminder may have gone: it is requeued only if the channel does
-    not find it (SMTP, which cannot be asked, resends with the same Message-ID).
+    Неизвестное напоминание могло уйти: в очередь оно встаёт, только если канал его
+    не нашёл (SMTP спросить нельзя: письмо уходит снова с тем же Message-ID).
     """
     from services.recovery import requeue_failed
     from services.sweep import check_channel_now, deliver_queued

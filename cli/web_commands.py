@@ -12,10 +12,14 @@ from cli.output import emit
 
 
 def web(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8608,
+    host: Annotated[
+        str, typer.Option("--host", help="Адрес, на котором слушать.", metavar="АДРЕС")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Порт, на котором слушать.", metavar="ПОРТ")
+    ] = 8608,
 ) -> None:
-    """Run the web app (uvicorn): forms for organs, the IT queue, figures, /registry, /api/v1."""
+    """Запустить веб-приложение (uvicorn): формы органов, очередь отдела информатизации, показатели, /registry, /api/v1."""
     import uvicorn
 
     from web.app import create_app
@@ -34,18 +38,23 @@ def web(
 
 
 def user_add(
-    login: Annotated[str, typer.Option("--login", help="The login.")],
-    role: Annotated[str, typer.Option("--role", help="specialist, it, head or admin.")],
-    organ: Annotated[int | None, typer.Option("--organ", help="The organ (specialists).")] = None,
+    login: Annotated[str, typer.Option("--login", help="Логин.", metavar="ЛОГИН")],
+    role: Annotated[
+        str, typer.Option("--role", help="Роль: specialist, it, head или admin.", metavar="РОЛЬ")
+    ],
+    organ: Annotated[
+        int | None, typer.Option("--organ", help="Орган (для специалиста).", metavar="ID")
+    ] = None,
     specialist: Annotated[
-        int | None, typer.Option("--specialist", help="Their specialist row (specialists).")
+        int | None,
+        typer.Option("--specialist", help="Запись специалиста (для специалиста).", metavar="ID"),
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+        bool, typer.Option("--password-stdin", help="Прочитать пароль со стандартного ввода.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add a local user of the web app (the password is kept as an Argon2id hash)."""
+    """Добавить локального пользователя веб-приложения (пароль хранится как хеш Argon2id)."""
     from domain.errors import RuleViolation
     from services.users import add_user
 
@@ -69,10 +78,13 @@ def user_add(
 
 
 def token_create(
-    user: Annotated[str, typer.Option("--user", help="The login the token acts as.")],
+    user: Annotated[
+        str,
+        typer.Option("--user", help="Логин, от имени которого действует ключ.", metavar="ЛОГИН"),
+    ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Make an API token for scripts (shown once; only its hash is kept)."""
+    """Выпустить ключ API для программ (показывается один раз; хранится только его хеш)."""
     from services.users import create_token
 
     with guard(as_json):
@@ -84,9 +96,9 @@ def token_create(
 
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
-    users = typer.Typer(help="Users of the web app.", no_args_is_help=True)
+    users = typer.Typer(help="Пользователи веб-приложения.", no_args_is_help=True)
     users.command("add")(user_add)
     app.add_typer(users, name="user")
-    tokens = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+    tokens = typer.Typer(help="Ключи API для программ.", no_args_is_help=True)
     tokens.command("create")(token_create)
     app.add_typer(tokens, name="token")

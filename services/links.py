@@ -158,7 +158,7 @@ def check_links(
 
 
 def run_link_check(app: Srok, *, actor: str, organ_id: int | None = None) -> LinkReport:
-    """Check the site with a real fetcher in one transaction: what `srok links check` and the flow run."""
+    """Check the site with a real fetcher in one transaction: what `srok link check` and the flow run."""
     from citysite.pages import PageFetcher
 
     fetcher = PageFetcher()

@@ -187,7 +187,7 @@ def finish(out: Path, result: PublishResult) -> None:
 def run_publish(
     app: Srok, *, quarter_text: str, on: date, out: Path | None, actor: str
 ) -> PublishResult:
-    """Publish in one transaction, then move `current`: what `srok publish` and the flow run."""
+    """Publish in one transaction, then move `current`: what `srok publication make` and the flow run."""
     folder = check_output_folder("--out", out) if out else app.settings.home / "public"
     with app.transaction() as session:
         result = publish(

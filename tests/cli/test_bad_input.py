@@ -246,8 +246,8 @@ CASES: list[Case] = [
         env={"SROK_HOME": "{home}/afile"},
         prepare=_write("afile", b"x"),
     ),
-    Case("id-2-63", ["account", "show", str(2**63)], "ACCOUNT_ID"),
-    Case("id-negative", ["account", "show", "--", "-1"], "ACCOUNT_ID"),
+    Case("id-2-63", ["account", "show", str(2**63)], "ID"),
+    Case("id-negative", ["account", "show", "--", "-1"], "ID"),
     Case(
         "id-2-64-option",
         ["access", "grant", "--account", str(2**64), "--person", "Иван"],
@@ -390,7 +390,7 @@ CASES: list[Case] = [
     ),
     Case("actor-escape", ["--actor", "ИТ\x1b[2J", "status"], "--actor"),
     # item 18: parse errors speak JSON too
-    Case("account-show-abc", ["account", "show", "abc"], "ACCOUNT_ID"),
+    Case("account-show-abc", ["account", "show", "abc"], "ID"),
     Case("status-account-float", ["status", "--account", "1.5"], "--account"),
     Case("negative-count", ["calendar", "due", "2026-11-20", "-3"], "-3"),
     Case("zero-count", ["calendar", "due", "2026-11-20", "0"], "N"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -142,9 +143,12 @@ def test_organ_specialist_and_account_are_created_through_the_cli(srok: Srok) ->
 
 
 def test_the_calendar_contract(srok: Srok) -> None:
-    assert srok.run("calendar", "due", "2026-11-20", "3").stdout.strip() == "2026-11-25"
-    assert srok.run("calendar", "quarter", "2026Q1").stdout.strip() == "2026-04-27"
-    assert srok.run("calendar", "quarter", "2026Q1", "--strict").stdout.strip() == "2026-04-25"
+    # People read DD.MM.YYYY and may type it; scripts read ISO in JSON.
+    assert srok.run("calendar", "due", "2026-11-20", "3").stdout.strip() == "25.11.2026"
+    assert srok.run("calendar", "due", "20.11.2026", "3").stdout.strip() == "25.11.2026"
+    assert srok.json("calendar", "due", "2026-11-20", "3")["due"] == "2026-11-25"
+    assert srok.run("calendar", "quarter", "2026Q1").stdout.strip() == "27.04.2026"
+    assert srok.run("calendar", "quarter", "2026Q1", "--strict").stdout.strip() == "25.04.2026"
     year = srok.json("calendar", "year", "2026")
     assert set(year) >= {"year", "covered", "working_days", "non_working", "working_weekends"}
     assert (year["year"], year["covered"], year["working_days"]) == (2026, True, 247)
@@ -199,6 +203,41 @@ def test_account_show_and_change_keep_the_address_history(city: Srok) -> None:
         "https://vk.com/kultura_novoaltaysk",
     ]
     assert "История адресов" in city.run("account", "show", "1").stdout
+
+
+def test_account_show_prints_dates_as_people_write_them_and_json_keeps_iso(city: Srok) -> None:
+    city.json(
+        "account", "change", "--account", "1", "--changed-on", "27.11.2026",
+        "--url", "https://vk.com/kultura_novoaltaysk",
+    )  # fmt: skip
+    city.json("access", "grant", "--account", "1", "--person", "Иванов", "--on", "2026-11-21")
+
+    text = city.run("account", "show", "1").stdout
+    shown = city.json("account", "show", "1")
+
+    assert "(создан 20.11.2026)" in text
+    assert "20.11.2026 — 27.11.2026: https://vk.com/kultura_nvl" in text
+    assert "27.11.2026 — по н. в.: https://vk.com/kultura_novoaltaysk" in text
+    assert "Иванов (с 21.11.2026)" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+    assert shown["created_on"] == "2026-11-20"
+    assert [a["from"] for a in shown["addresses"]] == ["2026-11-20", "2026-11-27"]
+
+
+def test_other_outputs_for_people_print_no_iso_dates(city: Srok) -> None:
+    city.json("notice", "sent", "--account", "1", "--on", "2026-11-24")
+    city.json("registry", "entered", "--account", "1", "--on", "2026-11-30")
+
+    outputs = {
+        "registry show": city.run("registry", "show").stdout,
+        "links check": city.run("link", "check").stdout,
+        "calendar year": city.run("calendar", "year", "2025").stdout,
+    }
+
+    for name, text in outputs.items():
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), (name, text)
+    assert "создан 20.11.2026, в Реестре: 30.11.2026" in outputs["registry show"]
+    assert "проверка ссылок 01.12.2026" in outputs["links check"]
 
 
 def test_access_is_limited_to_three_people(city: Srok) -> None:

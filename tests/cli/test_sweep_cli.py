@@ -49,7 +49,7 @@ def test_a_sweep_on_a_day_off_says_so() -> None:
 
     said = _human({"as_of": "2026-11-04", "sent": [], "skipped_day_off": True, "ok": True})
 
-    assert said == "2026-11-04: нерабочий день, напоминания не отправляются"
+    assert said == "04.11.2026: нерабочий день, напоминания не отправляются"
 
 
 def test_outbox_retry_delivers_what_a_dead_channel_left_queued(city: Srok, tmp_path: Path) -> None:
