@@ -33,6 +33,7 @@ class ReminderContent:
     ] = ()  # who an escalation is copied to, in the dative: «руководителю органа»
     action_url: str | None = None  # the one-click link that closes the step (organs' steps)
     page_url: str | None = None  # where in srok's web app the step is done
+    it_contact: str = ""  # the IT department's mailbox and phone: an office, never a person
 
 
 def subject(c: ReminderContent) -> str:
@@ -93,6 +94,12 @@ def _what_to_do(c: ReminderContent) -> str:
     return f"Опубликуйте Реестр{quarter} на сайте города." + _where(c)
 
 
+def _contact(c: ReminderContent) -> str:
+    return (
+        f"Отдел информатизации: {c.it_contact}. Ответ на это письмо придёт в отдел информатизации."
+    )
+
+
 def render(c: ReminderContent) -> tuple[str, str, str]:
     """Return (subject, text, html) for a reminder."""
     clause = CLAUSES[c.clause]
@@ -116,6 +123,7 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         "",
         f"Что сделать: {todo}",
         "",
+        *([_contact(c), ""] if c.it_contact else []),
         "Это письмо отправлено автоматически системой srok отдела информатизации.",
         f"Код напоминания: {c.key}",
     ]
@@ -139,6 +147,7 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
             if c.page_url
             else ""
         )
+        + (f"<p>{escape(_contact(c))}</p>" if c.it_contact else "")
         + "<p><small>Это письмо отправлено автоматически системой srok отдела информатизации. "
         f"Код напоминания: {escape(c.key)}</small></p>"
         "</body></html>"

@@ -115,6 +115,17 @@ def _finish(
 
 
 @dataclass(frozen=True)
+class ItContact:
+    """The IT department as letters name it: whom to ask, and where a reply goes."""
+
+    email: str
+    phone: str = ""
+
+    def words(self) -> str:
+        return self.email + (f", тел. {self.phone}" if self.phone else "")
+
+
+@dataclass(frozen=True)
 class WebLinks:
     """Where letters send people: the web app's address, and the secret that signs links."""
 
@@ -141,7 +152,12 @@ class WebLinks:
 
 
 def build_message(
-    session: Session, reminder: Reminder, *, sender: str, links: WebLinks | None = None
+    session: Session,
+    reminder: Reminder,
+    *,
+    sender: str,
+    links: WebLinks | None = None,
+    it_contact: ItContact | None = None,
 ) -> OutgoingMessage:
     """Compose a reminder, looking up the specialists' addresses only now."""
     step = session.get(Step, reminder.step_id)
@@ -162,6 +178,7 @@ def build_message(
     content = ReminderContent(
         action_url=action_url,
         page_url=page_url,
+        it_contact=it_contact.words() if it_contact else "",
         key=reminder.key,
         kind=ReminderKind(reminder.kind),
         clause=step.clause,
@@ -181,7 +198,14 @@ def build_message(
     )
     subject, text, html = render(content)
     return OutgoingMessage(
-        key=reminder.key, sender=sender, to=to, cc=cc, subject=subject, text=text, html=html
+        key=reminder.key,
+        sender=sender,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=it_contact.email if it_contact else None,
     )
 
 
@@ -209,6 +233,7 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], datetime] = utcnow,
     links: WebLinks | None = None,
+    it_contact: ItContact | None = None,
 ) -> DeliveryReport:
     """Deliver every queued reminder once; try each up to ``attempts`` times on transient faults.
 
@@ -223,7 +248,15 @@ def deliver(
     report.recovered = recover_abandoned(engine, stale_after=stale_after)
     _settle(engine, notifier, report, clock)
     _deliver_queue(
-        engine, notifier, sender, worker, report, attempts=attempts, backoff=backoff, links=links
+        engine,
+        notifier,
+        sender,
+        worker,
+        report,
+        attempts=attempts,
+        backoff=backoff,
+        links=links,
+        it_contact=it_contact,
     )
     wait = settle_wait(engine, notifier, clock=clock)
     if report.stopped is None and 0 < wait <= settle_limit:
@@ -242,6 +275,7 @@ def deliver(
                 backoff=backoff,
                 only=requeued,
                 links=links,
+                it_contact=it_contact,
             )
     notifier.close()
     report.unknown = still_unknown(engine)
@@ -275,6 +309,7 @@ def _deliver_queue(
     backoff: Callable[[int], float],
     only: set[int] | None = None,
     links: WebLinks | None = None,
+    it_contact: ItContact | None = None,
 ) -> None:
     with Session(engine) as session:
         queue = list(
@@ -293,7 +328,9 @@ def _deliver_queue(
             with Session(engine) as session:
                 reminder = session.get(Reminder, reminder_id)
                 assert reminder is not None
-                message = build_message(session, reminder, sender=sender, links=links)
+                message = build_message(
+                    session, reminder, sender=sender, links=links, it_contact=it_contact
+                )
             message.to_email()  # a letter that cannot be built fails here, not in a channel
         except sa.exc.SQLAlchemyError:
             raise  # the database, not the letter: the claim is recovered by the next run

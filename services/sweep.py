@@ -7,6 +7,7 @@ name, phone or address, so they are safe for logs and artifacts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from domain.errors import RuleViolation
 from domain.lifecycle import RUSSIAN_STATE, StepState
 from models.tables import Account, Organ, Reminder, Step
 from services.app import Srok
-from services.delivery import DeliveryReport, WebLinks, deliver
+from services.delivery import DeliveryReport, ItContact, WebLinks, deliver
 from services.mail import MailSettings, build_notifier, check_channel
 from services.reminders import PlanReport, plan_reminders
 from services.settings import CITY_ZONE
@@ -89,6 +90,7 @@ def deliver_queued(app: Srok, *, backoff: Callable[[int], float] | None = None) 
         sender=mail.sender,
         backoff=backoff,
         links=web_links(app),
+        it_contact=ItContact(mail.it_mailbox, os.environ.get("SROK_IT_PHONE", "").strip()),
     )
     report.channel = mail.channel
     ids = sorted(set(report.failed + report.retry_later + report.unknown))
