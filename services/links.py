@@ -100,12 +100,17 @@ def check_links(
     actor: str,
     organ_id: int | None = None,
     now: datetime | None = None,
+    today: date | None = None,
 ) -> LinkReport:
-    """Look for each open п. 1.4 step's link on its organ's page; close the steps found."""
+    """Look for each open п. 1.4 step's link on its organ's page; close the steps found.
+
+    Steps close on ``today``, the city's day as the application knows it (so that
+    SROK_TODAY holds); the evidence keeps the real moment of the look.
+    """
     if organ_id is not None:
         get_organ(session, organ_id)
     moment = now or utcnow()
-    today = moment.astimezone(CITY_ZONE).date()
+    today = today or moment.astimezone(CITY_ZONE).date()
     report = LinkReport(checked_on=today.isoformat())
     for oid, steps in sorted(_open_link_steps(session, organ_id).items()):
         organ = get_organ(session, oid)
@@ -164,7 +169,13 @@ def run_link_check(app: Srok, *, actor: str, organ_id: int | None = None) -> Lin
     fetcher = PageFetcher()
     try:
         with app.transaction() as session:
-            return check_links(session=session, fetcher=fetcher, actor=actor, organ_id=organ_id)
+            return check_links(
+                session=session,
+                fetcher=fetcher,
+                actor=actor,
+                organ_id=organ_id,
+                today=app.today(),
+            )
     finally:
         fetcher.close()
 

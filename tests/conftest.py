@@ -108,8 +108,11 @@ def postgres_schema_sql() -> list[tuple[str, Any]]:
     return statements
 
 
-def _postgres_engine(statements: list[tuple[str, Any]]) -> Iterator[sa.Engine]:
-    """Give each test its own schema, built from the template's statements, dropped afterwards."""
+def _postgres_engine(statements: list[tuple[str, Any]] = ()) -> Iterator[sa.Engine]:  # type: ignore[assignment]
+    """Give each test its own schema, built from the template's statements, dropped afterwards.
+
+    Without statements the schema is empty: for tests that migrate it themselves.
+    """
     assert PG_URL
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(PG_URL)

@@ -31,11 +31,29 @@ EMPTY = """<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"></head>
 <body><p>Страница в разработке</p><a href="https://vk.com/someone_else">чужая ссылка</a></body></html>"""
 
 
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A test server that keeps a client's dropped connection to itself.
+
+    socketserver prints a traceback to stderr from its request thread when a
+    client goes away mid-request (a timeout test, a closed fetcher); printed into
+    another test's captured stderr, it looked like srok's own traceback.
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class Site:
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}  # extra UTF-8 pages a test serves
         handler = _handler(self.pages)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = QuietHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:

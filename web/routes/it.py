@@ -3,6 +3,7 @@ link checks (п. 1.4), reminders, the audit trail, organs, specialists and users
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -181,7 +182,7 @@ def links_check(request: Request, who: Who, form: Form) -> Response:
             request,
             form,
             who,
-            lambda session: _checked(session, fetcher, who),
+            lambda session: _checked(session, fetcher, who, ctx.srok.today()),
             lambda e: page(request, "error.html", 422, message=str(e)),
         )
     finally:
@@ -190,8 +191,8 @@ def links_check(request: Request, who: Who, form: Form) -> Response:
             close()
 
 
-def _checked(session: Session, fetcher: Fetcher, who: Viewer) -> str:
-    check_links(session=session, fetcher=fetcher, actor=who.actor)
+def _checked(session: Session, fetcher: Fetcher, who: Viewer, today: date) -> str:
+    check_links(session=session, fetcher=fetcher, actor=who.actor, today=today)
     return "/it/links"
 
 
