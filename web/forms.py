@@ -10,8 +10,17 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
 from domain.errors import RuleViolation
-from services.notices import MAX_SPECIALISTS, SpecialistData
+from services.app import Srok
+from services.notices import (
+    MAX_SPECIALISTS,
+    SpecialistData,
+    file_change_notice,
+    file_creation_notice,
+)
+from services.users import Viewer
 
 SPECIALIST_FIELDS = ("full_name", "position", "phone", "email")
 
@@ -67,3 +76,43 @@ def flatten(body: Mapping[str, Any]) -> dict[str, Any]:
     for n, person in enumerate(body.get("access") or [], start=1):
         flat[f"access_{n}"] = person
     return flat
+
+
+def file_creation_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer
+) -> int:
+    """File the п. 3.1 notice a form or an API body gives; return the account's id.
+
+    One parse of the fields for both adapters, the HTML form and the JSON API.
+    """
+    organ_id = who.organ_id if who.role == "specialist" else number(form, "organ", "орган")
+    assert organ_id is not None
+    account = file_creation_notice(
+        session=session,
+        calendar=srok.calendar,
+        organ_id=organ_id,
+        network_code=required(form, "network", "социальная сеть", "3.1"),
+        url=required(form, "url", "адрес аккаунта", "3.1"),
+        created_on=day(form, "created_on", "дата создания", "3.1"),
+        specialists=specialists(form),
+        access=people(form),
+        actor=who.actor,
+        today=srok.today(),
+    )
+    return account.id or 0
+
+
+def file_change_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer, account_id: int
+) -> None:
+    """File the п. 3.2 notice a form or an API body gives: one parse for both adapters."""
+    file_change_notice(
+        session=session,
+        calendar=srok.calendar,
+        account_id=account_id,
+        changed_on=day(form, "changed_on", "дата изменения", "3.2"),
+        url=text(form, "url"),
+        specialists=specialists(form),
+        actor=who.actor,
+        today=srok.today(),
+    )

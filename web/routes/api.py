@@ -17,11 +17,11 @@ from services.accounts import grant_access, revoke_access
 from services.events import record_registry_entry
 from services.figures import quarter_report
 from services.links import report_link
-from services.notices import file_change_notice, file_creation_notice, notice_content
+from services.notices import notice_content
 from services.status import registry_queue, step_views
 from services.users import Viewer
 from web.access import OFFICE, context, guarded, viewer
-from web.forms import day, flatten, number, people, required, specialists, text
+from web.forms import day, file_change_from, file_creation_from, flatten, required, text
 
 router = guarded("specialist", "it", "admin", api=True, prefix="/api/v1")
 office = guarded(*OFFICE, api=True, prefix="/api/v1")
@@ -97,21 +97,8 @@ def notice(request: Request, body: NoticeIn, who: Who) -> dict[str, Any]:
     ctx = context(request)
     form = _body(body)
     with ctx.srok.transaction(actor=who.actor) as session:
-        organ_id = who.organ_id if who.role == "specialist" else number(form, "organ", "орган")
-        assert organ_id is not None
-        created = file_creation_notice(
-            session=session,
-            calendar=ctx.srok.calendar,
-            organ_id=organ_id,
-            network_code=required(form, "network", "социальная сеть", "3.1"),
-            url=required(form, "url", "адрес аккаунта", "3.1"),
-            created_on=day(form, "created_on", "дата создания", "3.1"),
-            specialists=specialists(form),
-            access=people(form),
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
-        return _account(session, request, created.id or 0)
+        created = file_creation_from(form, session=session, srok=ctx.srok, who=who)
+        return _account(session, request, created)
 
 
 @router.post("/accounts/{account_id}/changes")
@@ -119,16 +106,7 @@ def change(request: Request, account_id: int, body: ChangeIn, who: Who) -> dict[
     ctx = context(request)
     form = _body(body)
     with ctx.srok.transaction(actor=who.actor) as session:
-        file_change_notice(
-            session=session,
-            calendar=ctx.srok.calendar,
-            account_id=account_id,
-            changed_on=day(form, "changed_on", "дата изменения", "3.2"),
-            url=text(form, "url"),
-            specialists=specialists(form),
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
+        file_change_from(form, session=session, srok=ctx.srok, who=who, account_id=account_id)
         return _account(session, request, account_id)
 
 

@@ -18,15 +18,13 @@ from services.accounts import grant_access, list_organs, revoke_access
 from services.links import checks_of, report_link, site_page_of
 from services.notices import (
     MAX_SPECIALISTS,
-    file_change_notice,
-    file_creation_notice,
     notice_content,
 )
 from services.outbox import list_reminders
 from services.status import account_summaries, step_views
 from services.users import Viewer
 from web.access import context, guarded, viewer
-from web.forms import day, number, people, required, specialists, text
+from web.forms import day, file_change_from, file_creation_from, required, text
 from web.render import page
 from web.submit import submit
 
@@ -117,24 +115,10 @@ def _notice_page(request: Request, who: Who, status: int = 200, **extra: object)
 def file_notice(request: Request, who: Who, form: Form) -> Response:
     """File the п. 3.1 notice: the account is created if new, the notice sent and received now."""
     ctx = context(request)
-    today = ctx.srok.today()
 
     def act(session: Session) -> str:
-        organ_id = who.organ_id if who.role == "specialist" else number(form, "organ", "орган")
-        assert organ_id is not None
-        account = file_creation_notice(
-            session=session,
-            calendar=ctx.srok.calendar,
-            organ_id=organ_id,
-            network_code=required(form, "network", "социальная сеть", "3.1"),
-            url=required(form, "url", "адрес аккаунта", "3.1"),
-            created_on=day(form, "created_on", "дата создания", "3.1"),
-            specialists=specialists(form),
-            access=people(form),
-            actor=who.actor,
-            today=today,
-        )
-        return f"/accounts/{account.id}?done=notice"
+        account_id = file_creation_from(form, session=session, srok=ctx.srok, who=who)
+        return f"/accounts/{account_id}?done=notice"
 
     return submit(
         request, form, who, act, lambda e: _notice_page(request, who, 422, error=e, values=form)
@@ -165,16 +149,7 @@ def file_change(request: Request, account_id: int, who: Who, form: Form) -> Resp
     ctx = context(request)
 
     def act(session: Session) -> str:
-        file_change_notice(
-            session=session,
-            calendar=ctx.srok.calendar,
-            account_id=account_id,
-            changed_on=day(form, "changed_on", "дата изменения", "3.2"),
-            url=text(form, "url"),
-            specialists=specialists(form),
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
+        file_change_from(form, session=session, srok=ctx.srok, who=who, account_id=account_id)
         return f"/accounts/{account_id}?done=change"
 
     def again(error: RuleViolation) -> Response:
