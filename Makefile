@@ -38,7 +38,7 @@ test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TES
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web
+	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web networks
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py

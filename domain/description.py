@@ -139,19 +139,24 @@ def compare_description(seen: DescriptionSeen, record: OrganRecord) -> Descripti
         details["address"] = "в записи органа нет почтового адреса: сравнить не с чем"
 
     emails = {e.casefold() for e in _emails(seen.text, seen.emails)}
+    # What the description gives instead is counted, never quoted: a contact field may
+    # hold a specialist's own number or mailbox (п. 3.3 абзац 5).
     if record.email and record.email.casefold() not in emails:
-        shown = f" (указано: {', '.join(sorted(emails))})" if emails else ""
-        details["email"] = f"в описании нет адреса {record.email}{shown}"
+        details["email"] = f"в описании нет адреса {record.email}{_others(len(emails))}"
 
     if record.phone:
         if record.phone not in seen.phones:
-            shown = f" (указано: {', '.join(sorted(seen.phones))})" if seen.phones else ""
-            details["phone"] = f"в описании нет телефона {record.phone}{shown}"
+            others = _others(len(seen.phones))
+            details["phone"] = f"в описании нет телефона {record.phone}{others}"
     elif not seen.phones:
         details["phone"] = "в описании нет телефона, и в записи органа его нет"
 
     missing = tuple(f for f in FIELDS if f in details)
     return DescriptionCheck(missing=missing, details=details)
+
+
+def _others(count: int) -> str:
+    return f" (указаны другие: {count})" if count else ""
 
 
 def _emails(text: str, fields: Iterable[str]) -> set[str]:
