@@ -141,8 +141,9 @@ def count_week(publications: Iterable[Publication], week: IsoWeek) -> WeekCount:
     """Count the publications that count (п. 2.1) in the week, each id once."""
     counted: set[str] = set()
     seen: set[str] = set()
+    start, end = week.start(), week.end()
     for publication in publications:
-        if not week.contains(publication.published_at):
+        if not start <= publication.published_at < end:
             continue
         seen.add(publication.id)
         if counts(publication):

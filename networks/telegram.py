@@ -127,9 +127,13 @@ class TelegramClient:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        # The newest page of the last channel read: п. 2.1 and п. 2.4 read the same page.
+        self._first: tuple[str, Preview] | None = None
 
     def page(self, url: str, before: str | None = None) -> Preview:
         """Fetch one page of the preview; no preview is CannotBeChecked."""
+        if before is None and self._first is not None and self._first[0] == url:
+            return self._first[1]
         name = account_path(url, NAME)
         if name.startswith(("+", "joinchat/")):
             raise CannotBeChecked(
@@ -149,6 +153,8 @@ class TelegramClient:
         preview = parse_preview(response.text)
         if not preview.is_channel and not preview.posts:
             raise CannotBeChecked(f"{NAME}: по адресу {url} нет публичного канала")
+        if before is None:
+            self._first = (url, preview)
         return preview
 
     def publications(self, url: str, *, since: datetime, until: datetime) -> list[Publication]:

@@ -126,3 +126,14 @@ def test_a_post_without_a_readable_date_is_reported_not_guessed(
 def test_comments_are_not_in_the_preview(telegram: TelegramClient) -> None:
     with pytest.raises(CannotBeChecked):
         telegram.comments(URL, post_id="1", after=None)
+
+
+def test_the_week_and_the_description_of_a_channel_cost_one_request_when_it_fits_a_page(
+    telegram: TelegramClient, telegram_api: FakeTelegram
+) -> None:
+    telegram_api.add(TgChannel("small", "Малый", "Описание", [TgPost(1, "2026-11-20T10:00+07:00")]))
+
+    telegram.publications("https://t.me/small", since=WEEK.start(), until=WEEK.end())
+    telegram.description("https://t.me/small")
+
+    assert len(telegram_api.requests) == 1
