@@ -72,22 +72,28 @@ class MaxClient:
             ) from None
 
     def publications(self, url: str, *, since: datetime, until: datetime) -> list[Publication]:
-        """Page the channel's messages newest first, back with ``to`` (ms), until ``since``."""
+        """Page the channel's messages newest first, back with ``before`` (ms), until ``since``.
+
+        The schema (v0.0.33) deprecates ``from``/``to`` for ``before``/``after``. Each
+        next page asks for messages before the oldest seen plus 1 ms, so messages
+        sharing that millisecond are not lost; the repeats are dropped by id.
+        """
         chat = self.chat_id(url)
         found: dict[str, Publication] = {}
-        to = int(until.timestamp() * 1000) - 1
+        seen: set[str] = set()
+        before = int(until.timestamp() * 1000)
         for _ in range(MAX_PAGES):
-            page = self.call("/messages", chat_id=chat, count=PAGE, to=to)
+            page = self.call("/messages", chat_id=chat, count=PAGE, before=before)
             if not isinstance(page, dict) or not isinstance(page.get("messages"), list):
                 raise malformed(NAME, "messages")
-            posts = [_publication(m) for m in page["messages"]]
-            new = [p for p in posts if p.id not in found]
+            new = [p for p in map(_publication, page["messages"]) if p.id not in seen]
+            seen.update(p.id for p in new)
             for post in new:
                 if since <= post.published_at < until:
                     found[post.id] = post
             if not new or min(p.published_at for p in new) < since:
                 break
-            to = int(min(p.published_at for p in new).timestamp() * 1000)
+            before = int(min(p.published_at for p in new).timestamp() * 1000) + 1
         return sorted(found.values(), key=lambda p: p.published_at)
 
     def description(self, url: str) -> Description:

@@ -125,14 +125,18 @@ class OkClient:
         return Description(
             title=str(group.get("name") or ""),
             text=text,
-            phones=tuple(str(group["phone"]) for _ in [0] if group.get("phone")),
-            emails=tuple(str(group["email"]) for _ in [0] if group.get("email")),
+            phones=(str(group["phone"]),) if group.get("phone") else (),
+            emails=(str(group["email"]),) if group.get("email") else (),
             addresses=(address_text,) if address_text else (),
             site=str(group.get("homepage_url") or ""),
         )
 
     def comments(self, url: str, *, post_id: str, after: str | None) -> list[Comment]:
-        """Return the comments of a group topic newer than the comment id ``after``."""
+        """Return the comments of a group topic newer than the comment id ``after``.
+
+        OK writes comment dates as ``YYYY-MM-DD HH:MM:SS`` without a zone; srok reads
+        them as UTC (unchecked against the live API: the moderation step must confirm).
+        """
         answer = self.call(
             "discussions.getComments",
             discussionId=post_id,

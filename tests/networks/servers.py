@@ -490,9 +490,11 @@ class FakeMax(FakeApi):
             chat = self.chats.get(int(query["chat_id"]))
             if chat is None:
                 return _json({"code": "chat.denied", "message": "Bot is not a member"}, 403)
-            to = int(query.get("to") or 10**15)
+            if "to" in query or "from" in query:  # deprecated in schema v0.0.33
+                return _json({"code": "proto.payload", "message": "use before/after"}, 400)
+            before = int(query.get("before") or 10**15)
             count = min(int(query.get("count", 50)), self.page_size)
-            items = [m for m in chat.messages if m["timestamp"] <= to][:count]
+            items = [m for m in chat.messages if m["timestamp"] < before][:count]
             return _json({"messages": items})
         return _json({"code": "not.found", "message": "Path not found"}, 404)
 

@@ -96,3 +96,16 @@ def test_a_failing_api_leaves_the_channel_unchecked(
 
     with pytest.raises(NotChecked, match=words):
         max_client.description(URL)
+
+
+def test_a_message_sharing_the_millisecond_of_a_pages_oldest_is_not_lost(
+    max_client: MaxClient, max_api: FakeMax
+) -> None:
+    room = max_api.add(MaxChat(-5, "https://max.ru/same", "Одна секунда"))
+    times = [f"2026-11-25T{h:02d}:00+07:00" for h in (20, 19, 18, 17, 16, 16, 15, 14)]
+    room.messages = [max_message(room, 100 - i, when) for i, when in enumerate(times)]
+    max_api.page_size = 5
+
+    found = max_client.publications("https://max.ru/same", since=WEEK.start(), until=WEEK.end())
+
+    assert len(found) == 8
