@@ -35,10 +35,10 @@ def check(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Спросить соцсети: 8 публикаций за неделю (п. 2.1) и полнота описания (п. 2.4)."""
+    """Спросить соцсети: 8 публикаций за неделю (п. 2.1) и полнота описания (п. 2.4); сохранить проверку."""
     from domain.posting import IsoWeek
     from services.network_clients import open_clients
-    from services.rules import check_standing_rules
+    from services.rule_evidence import run_standing_rules
 
     with guard(as_json):
         application = srok()
@@ -49,16 +49,15 @@ def check(
             raise RuleViolation("--week", str(error), "2.1") from None
         clients = open_clients()
         try:
-            with application.transaction() as session:
-                results = check_standing_rules(
-                    session=session, clients=clients, week=chosen, today=today, account_id=account
-                )
-                if as_json:
-                    stream_json(r.as_dict() for r in results)
-                    return
-                print(f"постоянные требования: {chosen} ({chosen.in_words()})")
-                for result in results:
-                    print(_line(result))
+            results = run_standing_rules(
+                app=application, clients=clients, week=chosen, today=today, account_id=account
+            )
+            if as_json:
+                stream_json(r.as_dict() for r in results)
+                return
+            print(f"постоянные требования: {chosen} ({chosen.in_words()})")
+            for result in results:
+                print(_line(result))
         finally:
             clients.close()
 

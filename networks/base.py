@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from domain.posting import Publication
+
+if TYPE_CHECKING:
+    from networks.http import Transport
 
 
 class NotChecked(Exception):
@@ -73,6 +76,7 @@ class NetworkClient(Protocol):
     """What srok asks of a network about one account (its canonical address)."""
 
     network: str  # the code in domain.networks: vk, ok, telegram, max
+    transport: Transport  # its requests and the hash of its answers: a check's evidence
 
     def publications(self, url: str, *, since: datetime, until: datetime) -> list[Publication]:
         """Return the account's publications dated in [since, until), and any pinned ones."""

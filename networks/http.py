@@ -7,6 +7,7 @@ rate limit is waited out a bounded number of times, never forever.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import ssl
 import time
@@ -53,6 +54,16 @@ class Transport:
     backoff: float = 1.0  # seconds, doubled each wait
     sleep: Callable[[float], None] = time.sleep
     requests: int = 0  # made so far: the benchmark's requests per account
+    # The answers since the last take_evidence(): what a stored check's hash covers.
+    _answers: Any = field(default_factory=hashlib.sha256, init=False, repr=False)
+    _since: int = field(default=0, init=False, repr=False)
+
+    def take_evidence(self) -> tuple[str | None, int]:
+        """Return the SHA-256 of the answers and the number of requests since the last take."""
+        made = self.requests - self._since
+        digest = self._answers.hexdigest() if made else None
+        self._answers, self._since = hashlib.sha256(), self.requests
+        return digest, made
 
     def get(
         self,
@@ -81,6 +92,8 @@ class Transport:
                 continue
             if response.status_code == 429:
                 raise NotChecked(f"{self.name} ограничил частоту запросов и не снял ограничение")
+            self._answers.update(f"{response.status_code} {response.url}\n".encode())
+            self._answers.update(response.content)
             if response.status_code >= 500:
                 raise NotChecked(f"{self.name} ответил ошибкой сервера {response.status_code}")
             return response

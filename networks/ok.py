@@ -53,6 +53,8 @@ class OkClient:
         self.app_key = app_key
         self.token = token
         self._secret = secret_key(access_token=token, application_secret_key=secret)
+        # The endpoint itself: httpx would ask base_url + "/" (…/fb.do/) for a relative "".
+        self._endpoint = str(transport.client.base_url).rstrip("/")
 
     def call(self, method: str, **params: Any) -> Any:
         """Call one method of fb.do, signed; return the answer or raise NotChecked."""
@@ -65,7 +67,7 @@ class OkClient:
             }
             query["sig"] = signature(query, secret=self._secret)
             query["access_token"] = self.token
-            body = self.transport.json(self.transport.get("", params=query))
+            body = self.transport.json(self.transport.get(self._endpoint, params=query))
             if isinstance(body, dict) and "error_code" in body:
                 code = body.get("error_code")
                 if code == _FLOOD and attempt < self.transport.retries:

@@ -11,7 +11,7 @@ checked" with the same reason.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,9 @@ class RuleResult:
     reason: str | None = None
     figures: dict[str, Any] = field(default_factory=dict)
     network_down: bool = False  # the network failed as a whole, not this account
+    organ_id: int = 0
+    answers_sha256: str | None = None  # of the network's answers for this account
+    requests: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -56,6 +59,18 @@ class RuleResult:
         return {**data, **self.figures}
 
 
+@dataclass(frozen=True)
+class AccountToCheck:
+    """What a check needs of an account and its organ, read in a short transaction."""
+
+    id: int
+    organ_id: int
+    organ_name: str
+    network: str
+    url: str
+    record: OrganRecord
+
+
 def check_week(week: IsoWeek, *, today: date) -> IsoWeek:
     """Refuse a week that has not ended in the city: its count would change (п. 2.1)."""
     if week.sunday >= today:
@@ -65,6 +80,32 @@ def check_week(week: IsoWeek, *, today: date) -> IsoWeek:
             WEEKLY_PUBLICATIONS,
         )
     return week
+
+
+def accounts_to_check(*, session: Session, account_id: int | None = None) -> list[AccountToCheck]:
+    """Read the active accounts (or one account, which must exist) with their organs' records."""
+    if account_id is not None:
+        get_account(session, account_id)
+    query = select(Account, Organ).join(Organ, col(Organ.id) == col(Account.organ_id))
+    query = query.where(Account.active == True)  # noqa: E712 - SQL, not Python truth
+    if account_id is not None:
+        query = query.where(Account.id == account_id)
+    return [
+        AccountToCheck(
+            id=account.id or 0,
+            organ_id=organ.id or 0,
+            organ_name=organ.name,
+            network=account.network,
+            url=account.url,
+            record=OrganRecord(
+                name=organ.name,
+                postal_address=organ.postal_address,
+                email=organ.email,
+                phone=normalise_phone(organ.phone),
+            ),
+        )
+        for account, organ in session.exec(query.order_by(col(Account.id))).all()
+    ]
 
 
 def check_standing_rules(
@@ -78,43 +119,55 @@ def check_standing_rules(
     """Check п. 2.1 for ``week`` and п. 2.4 now, for one account or every active one.
 
     Bad input is refused here, before the first result: a caller streaming the
-    results never prints half an answer.
+    results never prints half an answer. Nothing is stored (see
+    services.rule_evidence.run_standing_rules for the run that stores).
     """
     check_week(week, today=today)
-    if account_id is not None:
-        get_account(session, account_id)
-    return _results(session=session, clients=clients, week=week, account_id=account_id)
+    targets = accounts_to_check(session=session, account_id=account_id)
+    return _results(targets, clients=clients, week=week)
 
 
 def _results(
-    *, session: Session, clients: NetworkClients, week: IsoWeek, account_id: int | None
+    targets: list[AccountToCheck], *, clients: NetworkClients, week: IsoWeek
 ) -> Iterator[RuleResult]:
-    query = select(Account, Organ).join(Organ, col(Organ.id) == col(Account.organ_id))
-    query = query.where(Account.active == True)  # noqa: E712 - SQL, not Python truth
-    if account_id is not None:
-        query = query.where(Account.id == account_id)
     stopped: dict[str, str] = {}
-    for account, organ in session.exec(query.order_by(col(Account.id))).all():
-        assert account.id is not None
-        yield _weekly(account, week, clients, stopped)
-        yield _description(account, organ, clients, stopped)
+    for target in targets:
+        yield from check_account(target, clients=clients, week=week, stopped=stopped)
 
 
-def _skip(account: Account, clients: NetworkClients, stopped: dict[str, str]) -> str | None:
-    if account.network in stopped:
-        return stopped[account.network]
-    if clients.get(account.network) is None:
-        return clients.reason(account.network)
+def check_account(
+    target: AccountToCheck, *, clients: NetworkClients, week: IsoWeek, stopped: dict[str, str]
+) -> tuple[RuleResult, RuleResult]:
+    """Check one account against п. 2.1 and 2.4; ``stopped`` carries networks that refused srok."""
+    weekly = _weekly(target, week, clients, stopped)
+    description = _description(target, clients, stopped)
+    client = clients.get(target.network)
+    digest, made = client.transport.take_evidence() if client is not None else (None, 0)
+    return (
+        replace(weekly, organ_id=target.organ_id, answers_sha256=digest, requests=made),
+        replace(description, organ_id=target.organ_id, answers_sha256=digest, requests=made),
+    )
+
+
+def _skip(target: AccountToCheck, clients: NetworkClients, stopped: dict[str, str]) -> str | None:
+    if target.network in stopped:
+        return stopped[target.network]
+    if clients.get(target.network) is None:
+        return clients.reason(target.network)
     return None
 
 
 def _not_checked(
-    account: Account, rule: str, error: NotChecked, stopped: dict[str, str], figures: dict[str, Any]
+    target: AccountToCheck,
+    rule: str,
+    error: NotChecked,
+    stopped: dict[str, str],
+    figures: dict[str, Any],
 ) -> RuleResult:
     if error.stop:
-        stopped[account.network] = error.reason
+        stopped[target.network] = error.reason
     return RuleResult(
-        account_id=account.id or 0,
+        account_id=target.id,
         rule=rule,
         checked=False,
         ok=None,
@@ -125,45 +178,39 @@ def _not_checked(
 
 
 def _weekly(
-    account: Account, week: IsoWeek, clients: NetworkClients, stopped: dict[str, str]
+    target: AccountToCheck, week: IsoWeek, clients: NetworkClients, stopped: dict[str, str]
 ) -> RuleResult:
     figures: dict[str, Any] = {"week": str(week), "posts": None, "required": REQUIRED_PER_WEEK}
-    why = _skip(account, clients, stopped)
-    client = clients.get(account.network)
+    why = _skip(target, clients, stopped)
+    client = clients.get(target.network)
     if why is not None or client is None:
-        return RuleResult(account.id or 0, WEEKLY_PUBLICATIONS, False, None, why, figures)
+        return RuleResult(target.id, WEEKLY_PUBLICATIONS, False, None, why, figures)
     try:
-        found = client.publications(account.url, since=week.start(), until=week.end())
+        found = client.publications(target.url, since=week.start(), until=week.end())
     except NotChecked as error:
-        return _not_checked(account, WEEKLY_PUBLICATIONS, error, stopped, figures)
+        return _not_checked(target, WEEKLY_PUBLICATIONS, error, stopped, figures)
     counted = count_week(found, week)
     figures["posts"] = counted.posts
-    return RuleResult(account.id or 0, WEEKLY_PUBLICATIONS, True, counted.ok, figures=figures)
+    return RuleResult(target.id, WEEKLY_PUBLICATIONS, True, counted.ok, figures=figures)
 
 
 def _description(
-    account: Account, organ: Organ, clients: NetworkClients, stopped: dict[str, str]
+    target: AccountToCheck, clients: NetworkClients, stopped: dict[str, str]
 ) -> RuleResult:
     figures: dict[str, Any] = {"missing": None}
-    why = _skip(account, clients, stopped)
-    client = clients.get(account.network)
+    why = _skip(target, clients, stopped)
+    client = clients.get(target.network)
     if why is not None or client is None:
-        return RuleResult(account.id or 0, ACCOUNT_DESCRIPTION, False, None, why, figures)
+        return RuleResult(target.id, ACCOUNT_DESCRIPTION, False, None, why, figures)
     try:
-        shown = client.description(account.url)
+        shown = client.description(target.url)
     except NotChecked as error:
-        return _not_checked(account, ACCOUNT_DESCRIPTION, error, stopped, figures)
+        return _not_checked(target, ACCOUNT_DESCRIPTION, error, stopped, figures)
     seen = DescriptionSeen(
         text=shown.text,
         phones=phones_in(shown.text, shown.phones),
         emails=frozenset(shown.emails),
     )
-    record = OrganRecord(
-        name=organ.name,
-        postal_address=organ.postal_address,
-        email=organ.email,
-        phone=normalise_phone(organ.phone),
-    )
-    result = compare_description(seen, record)
+    result = compare_description(seen, target.record)
     figures = {"missing": list(result.missing), "details": result.details}
-    return RuleResult(account.id or 0, ACCOUNT_DESCRIPTION, True, result.ok, figures=figures)
+    return RuleResult(target.id, ACCOUNT_DESCRIPTION, True, result.ok, figures=figures)

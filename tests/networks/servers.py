@@ -12,7 +12,7 @@ import html
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
@@ -35,6 +35,7 @@ class FakeApi:
 
     def __init__(self) -> None:
         self.faults: list[str] = []
+        self.on_request: Callable[[str], None] | None = None  # a test's hook, given the path
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.server = QuietHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(
@@ -82,6 +83,8 @@ class FakeApi:
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 api.requests.append((parts.path, query, headers))
+                if api.on_request is not None:
+                    api.on_request(parts.path)
                 reply = None
                 if api.faults:
                     kind = api.faults.pop(0)
@@ -293,6 +296,8 @@ class FakeOk(FakeApi):
         return query.get("sig") == expected
 
     def reply(self, path: str, query: dict[str, str], headers: dict[str, str]) -> Reply:
+        if path != "/fb.do":
+            return 404, {"Content-Type": "text/html"}, b"<html>Not Found</html>"
         if query.get("access_token") != self.token:
             return self.own_fault("token")
         if query.get("application_key") != self.app_key or not self._signed(query):

@@ -148,3 +148,11 @@ def test_an_unknown_group_cannot_be_checked(ok: OkClient) -> None:
 def test_comments_after_the_cursor(ok: OkClient) -> None:
     assert [c.id for c in ok.comments("https://ok.ru/group/555", post_id="1", after=None)] == ["c1"]
     assert ok.comments("https://ok.ru/group/555", post_id="1", after="c1") == []
+
+
+def test_requests_go_to_fb_do_itself_not_a_folder_under_it(ok: OkClient, ok_api: FakeOk) -> None:
+    group_with_topics(ok_api)
+
+    ok.description("https://ok.ru/group/555")
+
+    assert [path for path, _, _ in ok_api.requests] == ["/fb.do"]
