@@ -44,6 +44,7 @@ class RuleResult:
     figures: dict[str, Any] = field(default_factory=dict)
     network_down: bool = False  # the network failed as a whole, not this account
     organ_id: int = 0
+    network: str = ""
     answers_sha256: str | None = None  # of the network's answers for this account
     requests: int = 0
 
@@ -143,17 +144,33 @@ def check_account(
     description = _description(target, clients, stopped)
     client = clients.get(target.network)
     digest, made = client.transport.take_evidence() if client is not None else (None, 0)
-    return (
-        replace(weekly, organ_id=target.organ_id, answers_sha256=digest, requests=made),
-        replace(description, organ_id=target.organ_id, answers_sha256=digest, requests=made),
+    weekly, description = (
+        replace(
+            r,
+            organ_id=target.organ_id,
+            network=target.network,
+            answers_sha256=digest,
+            requests=made,
+        )
+        for r in (weekly, description)
     )
+    return weekly, description
 
 
-def _skip(target: AccountToCheck, clients: NetworkClients, stopped: dict[str, str]) -> str | None:
+def _skipped(
+    target: AccountToCheck,
+    rule: str,
+    clients: NetworkClients,
+    stopped: dict[str, str],
+    figures: dict[str, Any],
+) -> RuleResult | None:
+    """The result of an account srok does not ask: its network refused srok, or has no client."""
     if target.network in stopped:
-        return stopped[target.network]
+        reason = stopped[target.network]
+        return RuleResult(target.id, rule, False, None, reason, figures, network_down=True)
     if clients.get(target.network) is None:
-        return clients.reason(target.network)
+        reason = clients.reason(target.network)
+        return RuleResult(target.id, rule, False, None, reason, figures)
     return None
 
 
@@ -181,10 +198,10 @@ def _weekly(
     target: AccountToCheck, week: IsoWeek, clients: NetworkClients, stopped: dict[str, str]
 ) -> RuleResult:
     figures: dict[str, Any] = {"week": str(week), "posts": None, "required": REQUIRED_PER_WEEK}
-    why = _skip(target, clients, stopped)
+    skipped = _skipped(target, WEEKLY_PUBLICATIONS, clients, stopped, figures)
     client = clients.get(target.network)
-    if why is not None or client is None:
-        return RuleResult(target.id, WEEKLY_PUBLICATIONS, False, None, why, figures)
+    if skipped is not None or client is None:
+        return skipped or RuleResult(target.id, WEEKLY_PUBLICATIONS, False, None)
     try:
         found = client.publications(target.url, since=week.start(), until=week.end())
     except NotChecked as error:
@@ -198,10 +215,10 @@ def _description(
     target: AccountToCheck, clients: NetworkClients, stopped: dict[str, str]
 ) -> RuleResult:
     figures: dict[str, Any] = {"missing": None}
-    why = _skip(target, clients, stopped)
+    skipped = _skipped(target, ACCOUNT_DESCRIPTION, clients, stopped, figures)
     client = clients.get(target.network)
-    if why is not None or client is None:
-        return RuleResult(target.id, ACCOUNT_DESCRIPTION, False, None, why, figures)
+    if skipped is not None or client is None:
+        return skipped or RuleResult(target.id, ACCOUNT_DESCRIPTION, False, None)
     try:
         shown = client.description(target.url)
     except NotChecked as error:
