@@ -74,12 +74,36 @@ class Transport:
         follow_redirects: bool = True,
     ) -> httpx.Response:
         """GET with the throttle; a 429 waited out, a 5xx or silence raised as NotChecked."""
+        return self.request(
+            "GET", url, params=params, headers=headers, follow_redirects=follow_redirects
+        )
+
+    def post_form(self, url: str, *, form: Mapping[str, Any]) -> httpx.Response:
+        """POST a form: what carries a token that must not sit in a URL (proxies log URLs)."""
+        return self.request("POST", url, form=form)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        form: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> httpx.Response:
+        """Send one request with the throttle and the bounded waits of a rate limit."""
         for attempt in range(self.retries + 1):
             self.throttle.wait()
             self.requests += 1
             try:
-                response = self.client.get(
-                    url, params=params, headers=headers, follow_redirects=follow_redirects
+                response = self.client.request(
+                    method,
+                    url,
+                    params=params,
+                    data=form,
+                    headers=headers,
+                    follow_redirects=follow_redirects,
                 )
             except httpx.TimeoutException:
                 raise NotChecked(

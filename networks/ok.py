@@ -67,7 +67,7 @@ class OkClient:
             }
             query["sig"] = signature(query, secret=self._secret)
             query["access_token"] = self.token
-            body = self.transport.json(self.transport.get(self._endpoint, params=query))
+            body = self.transport.json(self.transport.post_form(self._endpoint, form=query))
             if isinstance(body, dict) and "error_code" in body:
                 code = body.get("error_code")
                 if code == _FLOOD and attempt < self.transport.retries:

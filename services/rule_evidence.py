@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.posting import IsoWeek
@@ -102,8 +103,11 @@ def _run(
     stopped: dict[str, str] = {}
     for target in targets:
         results = check_account(target, clients=clients, week=week, stopped=stopped)
-        with app.transaction() as session:
-            store_checks(session=session, results=results, week=week, now=datetime.now(UTC))
+        try:
+            with app.transaction() as session:
+                store_checks(session=session, results=results, week=week, now=datetime.now(UTC))
+        except sa.exc.IntegrityError:
+            pass  # a run beside this one (the flow, a hand check) stored this account first
         yield from results
 
 

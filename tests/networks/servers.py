@@ -35,6 +35,7 @@ class FakeApi:
 
     def __init__(self) -> None:
         self.faults: list[str] = []
+        self.methods: list[str] = []  # GET or POST, in the order of requests
         self.on_request: Callable[[str], None] | None = None  # a test's hook, given the path
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.server = QuietHTTPServer(("127.0.0.1", 0), self._handler())
@@ -78,9 +79,16 @@ class FakeApi:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-            def do_GET(self) -> None:
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = self.rfile.read(length).decode()
+                self.do_GET(form)
+
+            def do_GET(self, form: str = "") -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                query.update({k: v[-1] for k, v in parse_qs(form).items()})
+                api.methods.append(self.command)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 api.requests.append((parts.path, query, headers))
                 if api.on_request is not None:

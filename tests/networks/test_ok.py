@@ -156,3 +156,4 @@ def test_requests_go_to_fb_do_itself_not_a_folder_under_it(ok: OkClient, ok_api:
     ok.description("https://ok.ru/group/555")
 
     assert [path for path, _, _ in ok_api.requests] == ["/fb.do"]
+    assert ok_api.methods == ["POST"]  # the token in a form, never in a URL
