@@ -4,9 +4,11 @@ SROK_VK_API_URL (default https://api.vk.ru/method), SROK_VK_TOKEN,
 SROK_VK_CA_BUNDLE; SROK_OK_API_URL (default https://api.ok.ru/fb.do),
 SROK_OK_APP_KEY, SROK_OK_SECRET, SROK_OK_TOKEN; SROK_TELEGRAM_URL (default
 https://t.me, no token); SROK_MAX_API_URL (default https://platform-api2.max.ru),
-SROK_MAX_TOKEN. A network whose token is missing is "not checked: no token",
-never an error of the run. Tokens are read here and handed to the clients;
-they never appear in a message.
+SROK_MAX_TOKEN. Each secret (the tokens, SROK_OK_SECRET) may instead name a
+Prefect Secret block in ``<NAME>_BLOCK`` (SROK_VK_TOKEN_BLOCK=srok-vk-token), as
+the Exchange password does. A network whose token is missing is "not
+checked: no token", never an error of the run. Tokens are read here and
+handed to the clients; they never appear in a message.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from domain.errors import RuleViolation
 from domain.networks import NETWORKS
@@ -64,7 +67,7 @@ def open_clients(
     backoff: float = 1.0,
 ) -> NetworkClients:
     """Make a client for every network whose settings are present."""
-    env = os.environ if env is None else env
+    env = _with_secrets(os.environ if env is None else env)
     rates = {**PER_SECOND, **(per_second or {})}
     result = NetworkClients()
 
@@ -115,3 +118,24 @@ def open_clients(
     else:
         result.reasons["max"] = "не проверено: нет токена (SROK_MAX_TOKEN)"
     return result
+
+
+SECRETS = ("SROK_VK_TOKEN", "SROK_OK_SECRET", "SROK_OK_TOKEN", "SROK_MAX_TOKEN")
+
+
+def _with_secrets(env: Mapping[str, str]) -> Mapping[str, str]:
+    """Fill each secret missing from the environment from the Prefect Secret block it names."""
+    blocks = {
+        name: env[f"{name}_BLOCK"]
+        for name in SECRETS
+        if not env.get(name) and env.get(f"{name}_BLOCK")
+    }
+    if not blocks:
+        return env
+    from prefect.blocks.system import Secret
+
+    filled = dict(env)
+    for name, block in blocks.items():
+        secret: Any = Secret.load(block)
+        filled[name] = str(secret.get())
+    return filled

@@ -68,3 +68,22 @@ def test_a_network_that_failed_as_a_whole_turns_the_run_red(fakes: Fakes) -> Non
     assert state.is_failed()
     assert "ВКонтакте" in (state.message or "")
     assert "502" in (state.message or "")
+
+
+def test_a_token_can_come_from_a_prefect_secret_block(fakes: Fakes) -> None:
+    from prefect.blocks.system import Secret
+
+    from domain.posting import IsoWeek
+    from services.network_clients import open_clients
+
+    Secret(value=fakes.vk.token).save("srok-vk-token", overwrite=True)
+    env = {**network_env(fakes), "SROK_VK_TOKEN": "", "SROK_VK_TOKEN_BLOCK": "srok-vk-token"}
+
+    clients = open_clients(env, per_second={"vk": 0})
+    vk = clients.get("vk")
+    assert vk is not None
+    week = IsoWeek(2026, 48)
+    found = vk.publications("https://vk.com/kultura_nvl", since=week.start(), until=week.end())
+    clients.close()
+
+    assert len(found) == 14
