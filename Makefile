@@ -38,7 +38,7 @@ test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TES
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web
+	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web networks
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
@@ -46,6 +46,7 @@ bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured
 	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
 	$(VENV)/bin/python benchmarks/web_bench.py $(BENCH_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/rules_bench.py
 
 serve: $(VENV)/.synced ## The web app on 127.0.0.1:8608 beside a Prefect server (4200), its deployments and a worker
 	scripts/serve.sh

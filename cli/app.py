@@ -196,6 +196,7 @@ def _register() -> None:
         publish_commands,
         registry_commands,
         report_commands,
+        rules_commands,
         sweep_commands,
         web_commands,
     )
@@ -209,6 +210,7 @@ def _register() -> None:
     event_commands.register(app)
     publish_commands.register(app)
     web_commands.register(app)
+    rules_commands.register(app)
     _registered = True
 
 

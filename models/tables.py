@@ -397,3 +397,31 @@ class WebSubmission(SQLModel, table=True):
     actor: str
     result: str  # where the first submission led (a path)
     at: datetime = _instant()
+
+
+class RuleCheck(SQLModel, table=True):
+    """One check of a standing rule (п. 2.1, 2.4) on one account for one week: the evidence.
+
+    What was asked (the rule, the week), when, whether the network answered
+    (``checked``, else ``reason``), the verdict, the rule's figures as JSON (counts,
+    fields compared; never a specialist's contact) and the SHA-256 of the
+    network's answers, so a finding can be shown later. One row per account,
+    rule and week: a second run that week keeps the first complete check.
+    """
+
+    __tablename__ = "rule_check"
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "rule", "week", name="uq_rule_check_account_rule_week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    rule: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    week: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))  # ISO, 2026-W48
+    checked_at: datetime = _instant()
+    checked: bool
+    ok: bool | None = None  # None: not checked
+    reason: str | None = None
+    figures: str = "{}"  # JSON
+    answers_sha256: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
+    requests: int = 0

@@ -16,6 +16,7 @@ OURS = {
     "publication",
     "citysite",
     "directory",
+    "networks",
     "services",
     "flows",
     "cli",
@@ -33,6 +34,7 @@ ALLOWED = {
         "publication",
         "citysite",
         "directory",
+        "networks",
     },
     "flows": {"flows", "services", "domain"},
     "cli": {
@@ -46,6 +48,7 @@ ALLOWED = {
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
     "directory": {"directory", "domain"},
+    "networks": {"networks", "domain"},
 }
 
 
