@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -21,14 +23,27 @@ from models.tables import AuditEntry
 from services.compliance import Report, compliance_report
 
 _KEEP = 16
-_cache: OrderedDict[tuple[object, ...], Report] = OrderedDict()
+_cache: OrderedDict[tuple[object, ...], Figures] = OrderedDict()
 _lock = threading.Lock()
 
 
-def quarter_report(
+@dataclass(frozen=True, eq=False)
+class Figures:
+    """One report, its plain-data form (made once), and the key that names it.
+
+    A page that renders the figures may keep what it made under ``key``: the
+    same key is the same report.
+    """
+
+    key: tuple[object, ...]
+    report: Report
+    data: dict[str, Any]
+
+
+def quarter_figures(
     *, session: Session, calendar: WorkingCalendar, quarter: Quarter, as_of: date
-) -> Report:
-    """Return the quarter's compliance report as of a day, from cache when nothing changed."""
+) -> Figures:
+    """Return the quarter's compliance figures as of a day, from cache when nothing changed."""
     last = session.execute(sa.select(sa.func.max(AuditEntry.id))).scalar()
     key = (str(session.connection().engine.url), str(quarter), as_of, calendar.version, last)
     with _lock:
@@ -36,8 +51,16 @@ def quarter_report(
             _cache.move_to_end(key)
             return _cache[key]
     report = compliance_report(session=session, calendar=calendar, quarter=quarter, as_of=as_of)
+    found = Figures(key, report, report.as_dict())
     with _lock:
-        _cache[key] = report
+        _cache[key] = found
         while len(_cache) > _KEEP:
             _cache.popitem(last=False)
-    return report
+    return found
+
+
+def quarter_report(
+    *, session: Session, calendar: WorkingCalendar, quarter: Quarter, as_of: date
+) -> Report:
+    """Return the quarter's compliance report as of a day (see ``quarter_figures``)."""
+    return quarter_figures(session=session, calendar=calendar, quarter=quarter, as_of=as_of).report
