@@ -66,7 +66,11 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> Response:
         if _is_api(request):
-            return JSONResponse({"error": exc.as_dict()}, status_code=422)
+            error = exc.as_dict()
+            # The CLI's names (--created-on) as the JSON body spells them (created_on).
+            if error.get("field"):
+                error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            return JSONResponse({"error": error}, status_code=422)
         return page(request, "error.html", 422, message=str(exc))
 
     @app.exception_handler(RequestValidationError)
