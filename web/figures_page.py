@@ -11,8 +11,10 @@ its fragments are kept under the report's key, so a second request renders none.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from domain.clauses import IT_DEPARTMENT
@@ -21,7 +23,7 @@ from services.figures import Figures
 
 ORGANS_SHOWN = 30
 _KEEP = 8
-_cache: OrderedDict[tuple[object, ...], dict[str, Any]] = OrderedDict()
+_cache: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -50,24 +52,41 @@ def shown(data: dict[str, Any], *, every: bool) -> tuple[dict[str, Any], int]:
     return trimmed, len(data["organs"]) - len(trimmed["organs"])
 
 
-def fragments(found: Figures, *, every: bool = False) -> dict[str, Any]:
-    """The page's parts for this report: made on the first request, then reused."""
-    key = (*found.key, every)
+def _kept(key: tuple[object, ...], make: Callable[[], Any]) -> Any:
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    data, left_out = shown(found.data, every=every)
-    made = {
-        "report": found.data,
-        "headline": headline(found.data),
-        "late_now": late_now_table(found.data),
-        "organs": organ_table(data),
-        "chart": chart(data["trend"]),
-        "left_out": left_out,
-    }
+    made = make()
     with _lock:
         _cache[key] = made
         while len(_cache) > _KEEP:
             _cache.popitem(last=False)
     return made
+
+
+def fragments(found: Figures, *, every: bool = False) -> dict[str, Any]:
+    """The page's parts for this report: made on the first request, then reused."""
+
+    def make() -> dict[str, Any]:
+        data, left_out = shown(found.data, every=every)
+        return {
+            "report": found.data,
+            "headline": headline(found.data),
+            "late_now": late_now_table(found.data),
+            "organs": organ_table(data),
+            "chart": chart(data["trend"]),
+            "left_out": left_out,
+        }
+
+    result: dict[str, Any] = _kept((*found.key, "page", every), make)
+    return result
+
+
+def json_body(found: Figures) -> bytes:
+    """The report as the JSON API sends it (every organ), encoded once."""
+    body: bytes = _kept(
+        (*found.key, "json"),
+        lambda: json.dumps(found.data, ensure_ascii=False, separators=(",", ":")).encode(),
+    )
+    return body

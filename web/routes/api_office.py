@@ -36,6 +36,7 @@ from web.actions import (
     specialist_from,
     user_from,
 )
+from web.figures_page import json_body
 from web.submit import submit_json
 
 office = guarded(*OFFICE, api=True, prefix="/api/v1")
@@ -258,7 +259,7 @@ def reminders_retry(request: Request, who: Who) -> Response:
 
 
 @figures.get("/figures")
-def figures_json(request: Request, quarter: str | None = None) -> dict[str, Any]:
+def figures_json(request: Request, quarter: str | None = None) -> Response:
     """The quarter's compliance figures (п. 4), as the deputy head's page shows them."""
     ctx = context(request)
     try:
@@ -269,4 +270,4 @@ def figures_json(request: Request, quarter: str | None = None) -> dict[str, Any]
         found = quarter_figures(
             session=session, calendar=ctx.srok.calendar, quarter=q, as_of=ctx.srok.today()
         )
-    return found.data
+    return Response(json_body(found), media_type="application/json")
