@@ -155,8 +155,7 @@ def links(request: Request) -> Response:
 def links_check(request: Request, who: Who, form: Form) -> Response:
     """Look at every organ's page now for the links still missing (п. 1.4)."""
     ctx = context(request)
-    fetcher = ctx.fetcher_factory()
-    try:
+    with ctx.fetcher() as fetcher:
         return submit(
             request,
             form,
@@ -167,10 +166,6 @@ def links_check(request: Request, who: Who, form: Form) -> Response:
             )[1],
             lambda e: page(request, "error.html", 422, message=str(e)),
         )
-    finally:
-        close = getattr(fetcher, "close", None)
-        if close:
-            close()
 
 
 @router.get("/reminders", response_class=HTMLResponse)

@@ -173,17 +173,22 @@ def file_change(request: Request, account_id: int, who: Who, form: Form) -> Resp
 def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
     """Report the link on the city site (п. 1.4); srok looks at the page at once."""
     ctx = context(request)
-    fetcher = ctx.fetcher_factory()
     verdicts = []
+    with ctx.fetcher() as fetcher:
 
-    def act(session: Session) -> str:
-        verdict = link_from(
-            form, session=session, srok=ctx.srok, who=who, fetcher=fetcher, account_id=account_id
-        )
-        verdicts.append(verdict)
-        return f"/accounts/{account_id}?done=link" if verdict.found else f"/accounts/{account_id}"
+        def act(session: Session) -> str:
+            verdict = link_from(
+                form,
+                session=session,
+                srok=ctx.srok,
+                who=who,
+                fetcher=fetcher,
+                account_id=account_id,
+            )
+            verdicts.append(verdict)
+            done = "?done=link" if verdict.found else ""
+            return f"/accounts/{account_id}{done}"
 
-    try:
         response = submit(
             request,
             form,
@@ -191,10 +196,6 @@ def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
             act,
             lambda e: _account_page(request, account_id, 422, error=e, values=form),
         )
-    finally:
-        close = getattr(fetcher, "close", None)
-        if close:
-            close()
     if verdicts and not verdicts[0].found:
         # The look was kept (and this form's nonce with it): a fresh form to try again.
         kept = {"page": text(form, "page"), "form": "link"}
