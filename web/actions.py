@@ -18,7 +18,6 @@ from sqlmodel import Session
 from domain.deadlines import Deadline, quarter_publication_deadline
 from domain.errors import RuleViolation
 from domain.quarter import Quarter
-from models.tables import Organ, Specialist, WebUser
 from services.accounts import add_organ, add_specialist, grant_access, revoke_access
 from services.app import Srok
 from services.events import record_registry_entry
@@ -43,7 +42,9 @@ def enter_into_registry(*, session: Session, srok: Srok, who: Viewer, account_id
     )
 
 
-def organ_from(form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer) -> Organ:
+def organ_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer
+) -> Any:  # models.tables.Organ
     """Register an organ (and its page on the city site, п. 1.4, if given)."""
     organ = add_organ(
         session=session,
@@ -68,7 +69,7 @@ def organ_from(form: Mapping[str, Any], *, session: Session, srok: Srok, who: Vi
 
 def specialist_from(
     form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer
-) -> Specialist:
+) -> Any:  # models.tables.Specialist
     """Register a responsible specialist of an organ (п. 3.1: name, position, phone, email)."""
     return add_specialist(
         session=session,
@@ -82,7 +83,9 @@ def specialist_from(
     )
 
 
-def user_from(form: Mapping[str, Any], *, session: Session, who: Viewer) -> WebUser:
+def user_from(
+    form: Mapping[str, Any], *, session: Session, who: Viewer
+) -> Any:  # models.tables.WebUser
     """Add a local user of the web app (the administrator only)."""
     return add_user(
         session=session,
