@@ -149,9 +149,14 @@ def step_views(
     """Judge every step (or an account's, or an organ's) as of ``as_of``."""
     query = _step_query(account_id=account_id, organ_id=organ_id, open_only=open_only)
     if clauses is not None:
-        # Rendered as literals, so SQLite can use the partial index of the IT queue.
+        # Rendered as literals, so SQLite can use the partial index of the IT queue; one
+        # clause as "= '3.4'": SQLite does not match "IN ('3.4')" to the index's WHERE
+        # (at 100,000 accounts the queue read 194 ms through ix_step_due, 26 ms so).
+        column = col(Step.clause)
         query = query.where(
-            col(Step.clause).in_(sa.bindparam("clauses", list(clauses), literal_execute=True))
+            column == sa.literal(clauses[0], literal_execute=True)
+            if len(clauses) == 1
+            else column.in_(sa.bindparam("clauses", list(clauses), literal_execute=True))
         )
     if started_only:
         query = query.where(col(Step.due).is_not(None))

@@ -24,7 +24,7 @@ def _is_api(request: Request) -> bool:
 
 def create_app(ctx: WebContext | None = None) -> FastAPI:
     """Build the app on a context (by default from the environment)."""
-    from web.routes import api, head, it, public, specialist
+    from web.routes import api, api_office, head, it, public, specialist
 
     ctx = ctx or WebContext.from_env()
     app = FastAPI(
@@ -42,8 +42,8 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(head.home_router)
     app.include_router(it.admin_router)
-    app.include_router(api.office)
-    app.include_router(api.figures)
+    for router in (api_office.office, api_office.admin, api_office.figures):
+        app.include_router(router)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -66,7 +66,11 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> Response:
         if _is_api(request):
-            return JSONResponse({"error": exc.as_dict()}, status_code=422)
+            error = exc.as_dict()
+            # The CLI's names (--created-on) as the JSON body spells them (created_on).
+            if error.get("field"):
+                error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            return JSONResponse({"error": error}, status_code=422)
         return page(request, "error.html", 422, message=str(exc))
 
     @app.exception_handler(RequestValidationError)

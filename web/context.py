@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,3 +47,14 @@ class WebContext:
     @property
     def secure_cookies(self) -> bool:
         return self.web_url.startswith("https://")
+
+    @contextmanager
+    def fetcher(self) -> Iterator[Fetcher]:
+        """A fetcher of the city site's pages for one request, closed after it."""
+        fetcher = self.fetcher_factory()
+        try:
+            yield fetcher
+        finally:
+            close = getattr(fetcher, "close", None)
+            if close:
+                close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from domain.calendar import CalendarError
@@ -42,3 +45,40 @@ def submit(
     except sa.exc.IntegrityError as error:
         return on_error(integrity_message(error))
     return RedirectResponse(target, status_code=303)
+
+
+def submit_json(
+    request: Request,
+    viewer: Viewer,
+    action: Callable[[Session], tuple[str, Any]],
+    *,
+    status: int = 200,
+) -> Response:
+    """The JSON twin of ``submit``: ``action`` returns (the resource's path, the answer).
+
+    A script that may send a request twice sends the same ``Idempotency-Key``
+    header both times: the second records nothing and answers 200 with
+    ``{"repeated": true, "location": ...}``, where the first one led. Bad input
+    raises RuleViolation, answered 422 with the field and the clause.
+    """
+    ctx = context(request)
+    key = request.headers.get("idempotency-key", "").strip()
+    nonce = (
+        "api:" + hashlib.sha256(f"{viewer.actor}\n{key}".encode()).hexdigest()[:40] if key else ""
+    )
+    try:
+        with ctx.srok.transaction(actor=viewer.actor) as session:
+            seen = earlier(session, nonce)
+            if seen is not None:
+                return JSONResponse(
+                    {"repeated": True, "location": seen}, headers={"Location": seen}
+                )
+            location, answer = action(session)
+            claim(session, nonce=nonce, actor=viewer.actor, result=location)
+    except CalendarError as error:
+        raise RuleViolation("calendar", str(error)) from None
+    except sa.exc.IntegrityError as error:
+        raise integrity_message(error) from None
+    return JSONResponse(
+        jsonable_encoder(answer), status_code=status, headers={"Location": location}
+    )

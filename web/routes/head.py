@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain.errors import RuleViolation
 from domain.quarter import Quarter
-from publication.compliance_html import chart, headline, late_now_table, organ_table
 from services.compliance import render
-from services.figures import quarter_report
+from services.figures import Figures, quarter_figures
 from services.users import Viewer
 from web.access import ALL, context, guarded, viewer
+from web.figures_page import fragments
+from web.render import page
 
 router = guarded("head", "it", "admin")
 home_router = guarded(*ALL)
@@ -26,7 +27,7 @@ def home(who: Who) -> Response:
     return RedirectResponse(HOME[who.role], status_code=303)
 
 
-def _report(request: Request, quarter: str | None) -> dict[str, object]:
+def _figures(request: Request, quarter: str | None) -> Figures:
     ctx = context(request)
     today = ctx.srok.today()
     try:
@@ -34,42 +35,32 @@ def _report(request: Request, quarter: str | None) -> dict[str, object]:
     except ValueError as exc:
         raise RuleViolation("quarter", str(exc), "4") from None
     with ctx.srok.transaction() as session:
-        return {
-            "report": quarter_report(
-                session=session, calendar=ctx.srok.calendar, quarter=q, as_of=today
-            ),
-            "quarter": q,
-        }
+        return quarter_figures(session=session, calendar=ctx.srok.calendar, quarter=q, as_of=today)
 
 
 @router.get("/figures", response_class=HTMLResponse)
-def figures(request: Request, quarter: str | None = None) -> Response:
-    """The quarter's compliance: per organ and clause, the on-time rate, who is late now."""
-    from web.render import page
+def figures(request: Request, quarter: str | None = None, organs: str = "") -> Response:
+    """The quarter's compliance: per organ and clause, the on-time rate, who is late now.
 
-    found = _report(request, quarter)
-    report = found["report"].as_dict()  # type: ignore[attr-defined]
-    return page(
-        request,
-        "figures.html",
-        report=report,
-        quarter=found["quarter"],
-        # The same fragments as the downloadable report: one way to read the figures.
-        headline=headline(report),
-        late_now=late_now_table(report),
-        organs=organ_table(report),
-        chart=chart(report["trend"]),
-    )
+    The organs that do worst are shown (all of them with ``?organs=all``); the
+    downloads carry every organ.
+    """
+    found = _figures(request, quarter)
+    every = organs == "all"
+    # The same fragments as the downloadable report: one way to read the figures.
+    parts = fragments(found, every=every)
+    quarter_ = Quarter.parse(found.report.quarter)
+    return page(request, "figures.html", quarter=quarter_, every=every, **parts)
 
 
 @router.get("/figures/report.{fmt}")
 def figures_download(request: Request, fmt: str, quarter: str | None = None) -> Response:
     if fmt not in ("html", "csv"):
         raise RuleViolation("fmt", "допустимо html или csv", "4")
-    found = _report(request, quarter)
-    body = render(found["report"], fmt)  # type: ignore[arg-type]
+    found = _figures(request, quarter)
+    body = render(found.report, fmt)
     media = "text/html; charset=utf-8" if fmt == "html" else "text/csv; charset=utf-8"
-    name = f"compliance-{found['quarter']}.{fmt}"
+    name = f"compliance-{found.report.quarter}.{fmt}"
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -3,29 +3,34 @@ link checks (п. 1.4), reminders, the audit trail, organs, specialists and users
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from domain.deadlines import quarter_publication_deadline
 from domain.errors import RuleViolation
-from domain.quarter import Quarter
 from services import audit
-from services.accounts import add_organ, add_specialist, list_organs, list_specialists
-from services.events import record_registry_entry
-from services.links import Fetcher, check_links, recent_checks, set_site_page
+from services.accounts import list_organs, list_specialists
+from services.links import recent_checks
 from services.outbox import STATES, list_reminders
-from services.publish import finish, preview, publish
-from services.recovery import requeue_failed
-from services.registry import internal_registry, public_registry
+from services.publish import finish, preview
+from services.registry import internal_registry
 from services.status import registry_queue, registry_queue_size
 from services.sweep import deliver_queued
-from services.users import ROLES, Viewer, add_user, list_users
+from services.users import ROLES, Viewer, list_users
 from web.access import context, guarded, viewer
-from web.forms import number, required, text
+from web.actions import (
+    enter_into_registry,
+    organ_from,
+    publication_view,
+    publish_from,
+    retry_reminders,
+    run_link_checks,
+    specialist_from,
+    user_from,
+)
+from web.forms import text
 from web.render import page
 from web.submit import submit
 
@@ -60,15 +65,7 @@ def entered(request: Request, account_id: int, who: Who, form: Form) -> Response
     ctx = context(request)
 
     def act(session: Session) -> str:
-        record_registry_entry(
-            session=session,
-            calendar=ctx.srok.calendar,
-            account_id=account_id,
-            on=ctx.srok.today(),
-            rule=ctx.srok.settings.publication_rule,
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
+        enter_into_registry(session=session, srok=ctx.srok, who=who, account_id=account_id)
         return f"/it/queue?done={account_id}"
 
     return submit(request, form, who, act, lambda e: _queue_error(request, e))
@@ -94,19 +91,14 @@ def registry(request: Request) -> Response:
 
 def _publication_context(request: Request, quarter: str | None) -> dict[str, Any]:
     ctx = context(request)
-    today = ctx.srok.today()
-    try:
-        q = Quarter.parse(quarter) if quarter else Quarter.of(today).previous()
-    except ValueError as exc:
-        raise RuleViolation("quarter", str(exc), "3.5") from None
-    rule = ctx.srok.settings.publication_rule
-    deadline = quarter_publication_deadline(ctx.srok.calendar, q, rule=rule)
-    if quarter is None and today > deadline.due:  # the last quarter's is past: the current one
-        q = Quarter.of(today)
-        deadline = quarter_publication_deadline(ctx.srok.calendar, q, rule=rule)
     with ctx.srok.transaction() as session:
-        rows = public_registry(session, on=today)
-    return {"quarter": q, "deadline": deadline, "rows": rows, "today": today}
+        view = publication_view(session=session, srok=ctx.srok, quarter=quarter)
+    return {
+        "quarter": view.quarter,
+        "deadline": view.deadline,
+        "rows": view.rows,
+        "today": view.today,
+    }
 
 
 @router.get("/publication", response_class=HTMLResponse)
@@ -135,24 +127,11 @@ def publication_preview(request: Request, quarter: str | None = None) -> Respons
 def publish_now(request: Request, who: Who, form: Form) -> Response:
     """Publish the quarter today: the files, the record, the п. 3.5 steps closed."""
     ctx = context(request)
-    out = ctx.srok.settings.home / "public"
     results = []
 
     def act(session: Session) -> str:
-        quarter = required(form, "quarter", "квартал", "3.5")
-        results.append(
-            publish(
-                session=session,
-                calendar=ctx.srok.calendar,
-                quarter_text=quarter,
-                on=ctx.srok.today(),
-                out=out,
-                rule=ctx.srok.settings.publication_rule,
-                actor=who.actor,
-                today=ctx.srok.today(),
-            )
-        )
-        return f"/it/publication?quarter={quarter}&done=1"
+        results.append(publish_from(form, session=session, srok=ctx.srok, who=who))
+        return f"/it/publication?quarter={results[0].quarter}&done=1"
 
     def again(error: RuleViolation) -> Response:
         extra = _publication_context(request, text(form, "quarter") or None)
@@ -160,7 +139,7 @@ def publish_now(request: Request, who: Who, form: Form) -> Response:
 
     response = submit(request, form, who, act, again)
     if results:
-        finish(out, results[0])
+        finish(ctx.srok.settings.home / "public", results[0])
     return response
 
 
@@ -176,24 +155,17 @@ def links(request: Request) -> Response:
 def links_check(request: Request, who: Who, form: Form) -> Response:
     """Look at every organ's page now for the links still missing (п. 1.4)."""
     ctx = context(request)
-    fetcher = ctx.fetcher_factory()
-    try:
+    with ctx.fetcher() as fetcher:
         return submit(
             request,
             form,
             who,
-            lambda session: _checked(session, fetcher, who, ctx.srok.today()),
+            lambda session: (
+                run_link_checks(session=session, srok=ctx.srok, who=who, fetcher=fetcher),
+                "/it/links",
+            )[1],
             lambda e: page(request, "error.html", 422, message=str(e)),
         )
-    finally:
-        close = getattr(fetcher, "close", None)
-        if close:
-            close()
-
-
-def _checked(session: Session, fetcher: Fetcher, who: Viewer, today: date) -> str:
-    check_links(session=session, fetcher=fetcher, actor=who.actor, today=today)
-    return "/it/links"
 
 
 @router.get("/reminders", response_class=HTMLResponse)
@@ -211,7 +183,7 @@ def reminders_retry(request: Request, who: Who, form: Form) -> Response:
         request,
         form,
         who,
-        lambda session: (requeue_failed(session), "/it/reminders")[1],
+        lambda session: (retry_reminders(session), "/it/reminders")[1],
         lambda e: page(request, "error.html", 422, message=str(e)),
     )
     deliver_queued(ctx.srok)
@@ -243,24 +215,7 @@ def organ_add(request: Request, who: Who, form: Form) -> Response:
     ctx = context(request)
 
     def act(session: Session) -> str:
-        organ = add_organ(
-            session=session,
-            name=text(form, "name"),
-            email=text(form, "email") or None,
-            phone=text(form, "phone") or None,
-            address=text(form, "address") or None,
-            head_email=text(form, "head_email") or None,
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
-        if text(form, "site_page"):
-            set_site_page(
-                session=session,
-                organ_id=organ.id or 0,
-                page=text(form, "site_page"),
-                actor=who.actor,
-                today=ctx.srok.today(),
-            )
+        organ_from(form, session=session, srok=ctx.srok, who=who)
         return "/it/organs"
 
     return submit(
@@ -273,16 +228,7 @@ def specialist_add(request: Request, who: Who, form: Form) -> Response:
     ctx = context(request)
 
     def act(session: Session) -> str:
-        add_specialist(
-            session=session,
-            organ_id=number(form, "organ", "орган"),
-            name=text(form, "name"),
-            position=text(form, "position"),
-            phone=text(form, "phone"),
-            email=text(form, "email"),
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
+        specialist_from(form, session=session, srok=ctx.srok, who=who)
         return "/it/organs"
 
     return submit(
@@ -305,15 +251,7 @@ def _users_page(request: Request, status: int = 200, **extra: Any) -> Response:
 @admin_router.post("/users")
 def user_add(request: Request, who: Who, form: Form) -> Response:
     def act(session: Session) -> str:
-        add_user(
-            session=session,
-            login=text(form, "login"),
-            role=text(form, "role"),
-            password=form.get("password") or None,
-            organ_id=int(text(form, "organ")) if text(form, "organ") else None,
-            specialist_id=int(text(form, "specialist")) if text(form, "specialist") else None,
-            actor=who.actor,
-        )
+        user_from(form, session=session, who=who)
         return "/it/users"
 
     kept = {k: v for k, v in form.items() if k != "password"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -28,7 +28,15 @@ from web.routes.head import HOME
 from web.session import sign_in, sign_out
 
 # Paths reachable without a session; tests/web/test_access.py holds every other route to the check.
-PUBLIC = {"/healthz", "/login", "/logout", "/registry", "/act/{token}", "/static"}
+PUBLIC = {
+    "/healthz",
+    "/login",
+    "/logout",
+    "/registry",
+    "/api/v1/registry",
+    "/act/{token}",
+    "/static",
+}
 
 
 async def check_csrf(request: Request) -> None:
@@ -98,6 +106,16 @@ def registry(request: Request) -> Response:
         rows, quarter_words=Quarter.of(today).russian(), published_on=today, files=()
     )
     return HTMLResponse(body)
+
+
+@router.get("/api/v1/registry")
+def registry_json(request: Request) -> dict[str, Any]:
+    """The public registry as it stands today (п. 3.5), as JSON: no personal data, no login."""
+    ctx = context(request)
+    today = ctx.srok.today()
+    with ctx.srok.transaction() as session:
+        rows = [e.as_dict() for e in public_registry(session, on=today)]
+    return {"on": today.isoformat(), "accounts": rows}
 
 
 @router.get("/act/{token}", response_class=HTMLResponse)

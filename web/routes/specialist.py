@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from domain.errors import RuleViolation
 from domain.networks import NETWORKS
-from services.accounts import grant_access, list_organs, revoke_access
-from services.links import checks_of, report_link, site_page_of
+from services.accounts import list_organs
+from services.links import checks_of, site_page_of
 from services.notices import (
     MAX_SPECIALISTS,
     notice_content,
@@ -24,7 +24,8 @@ from services.outbox import list_reminders
 from services.status import account_summaries, step_views
 from services.users import Viewer
 from web.access import context, guarded, viewer
-from web.forms import day, file_change_from, file_creation_from, required, text
+from web.actions import access_from, link_from
+from web.forms import file_change_from, file_creation_from, text
 from web.render import page
 from web.submit import submit
 
@@ -172,22 +173,22 @@ def file_change(request: Request, account_id: int, who: Who, form: Form) -> Resp
 def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
     """Report the link on the city site (п. 1.4); srok looks at the page at once."""
     ctx = context(request)
-    fetcher = ctx.fetcher_factory()
     verdicts = []
+    with ctx.fetcher() as fetcher:
 
-    def act(session: Session) -> str:
-        verdict = report_link(
-            session=session,
-            fetcher=fetcher,
-            account_id=account_id,
-            page=required(form, "page", "адрес страницы", "1.4"),
-            actor=who.actor,
-            today=ctx.srok.today(),
-        )
-        verdicts.append(verdict)
-        return f"/accounts/{account_id}?done=link" if verdict.found else f"/accounts/{account_id}"
+        def act(session: Session) -> str:
+            verdict = link_from(
+                form,
+                session=session,
+                srok=ctx.srok,
+                who=who,
+                fetcher=fetcher,
+                account_id=account_id,
+            )
+            verdicts.append(verdict)
+            done = "?done=link" if verdict.found else ""
+            return f"/accounts/{account_id}{done}"
 
-    try:
         response = submit(
             request,
             form,
@@ -195,10 +196,6 @@ def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
             act,
             lambda e: _account_page(request, account_id, 422, error=e, values=form),
         )
-    finally:
-        close = getattr(fetcher, "close", None)
-        if close:
-            close()
     if verdicts and not verdicts[0].found:
         # The look was kept (and this form's nonce with it): a fresh form to try again.
         kept = {"page": text(form, "page"), "form": "link"}
@@ -210,20 +207,9 @@ def link(request: Request, account_id: int, who: Who, form: Form) -> Response:
 def access(request: Request, account_id: int, who: Who, form: Form) -> Response:
     """Grant or revoke a person's access (п. 1.6: at most three at a time)."""
     ctx = context(request)
-    today = ctx.srok.today()
 
     def act(session: Session) -> str:
-        person = required(form, "person", "ФИО", "1.6")
-        on = day(form, "on", "дата", "1.6") if text(form, "on") else today
-        change = grant_access if text(form, "do") != "revoke" else revoke_access
-        change(
-            session=session,
-            account_id=account_id,
-            person=person,
-            on=on,
-            actor=who.actor,
-            today=today,
-        )
+        access_from(form, session=session, srok=ctx.srok, who=who, account_id=account_id)
         return f"/accounts/{account_id}?done=access"
 
     return submit(
