@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from web import session
 from web.access import LoginRequired
 from web.context import WebContext
@@ -65,13 +65,14 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
 
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> Response:
+        error = exc.as_dict()
+        # The CLI's names (--created-on) as the JSON body spells them (created_on).
+        if error.get("field"):
+            error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+        status = 404 if _names_the_path(request, exc, error.get("field")) else 422
         if _is_api(request):
-            error = exc.as_dict()
-            # The CLI's names (--created-on) as the JSON body spells them (created_on).
-            if error.get("field"):
-                error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
-            return JSONResponse({"error": error}, status_code=422)
-        return page(request, "error.html", 422, message=str(exc))
+            return JSONResponse({"error": error}, status_code=status)
+        return page(request, "error.html", status, message=str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -83,3 +84,10 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
         )
 
     return app
+
+
+def _names_the_path(request: Request, exc: RuleViolation, field: object) -> bool:
+    """Tell whether an id that names nothing came from the address (404) or the body (422)."""
+    if not isinstance(exc, NotFound) or not field:
+        return False
+    return {str(field), f"{field}_id"} & set(request.path_params) != set()

@@ -87,3 +87,29 @@ def test_the_api_is_documented(as_role) -> None:
     assert "/api/v1/notices" in schema["paths"]
     assert "/api/v1/accounts/{account_id}" in schema["paths"]
     assert as_role().get("/api/docs").status_code == 200
+
+
+def test_an_address_naming_no_account_is_404_and_a_body_naming_none_is_422(
+    city: City, as_role
+) -> None:
+    headers = _token(city, "it")
+    client = as_role()
+
+    missing = client.get("/api/v1/accounts/999999", headers=headers)
+    page = as_role("it").get("/accounts/999999")
+    bad_body = client.post(
+        "/api/v1/specialists",
+        json={
+            "organ_id": 999999,
+            "full_name": "Нет Органа",
+            "position": "специалист",
+            "phone": "+7 000 000-00-56",
+            "email": "none@example.invalid",
+        },
+        headers=headers,
+    )
+
+    assert missing.status_code == 404
+    assert missing.json()["error"]["field"] == "account"
+    assert page.status_code == 404
+    assert bad_body.status_code == 422
