@@ -192,6 +192,7 @@ def _register() -> None:
         audit_commands,
         calendar_commands,
         demo_command,
+        doctor_commands,
         event_commands,
         publish_commands,
         registry_commands,
@@ -209,6 +210,7 @@ def _register() -> None:
     event_commands.register(app)
     publish_commands.register(app)
     web_commands.register(app)
+    doctor_commands.register(app)
     _registered = True
 
 
