@@ -190,6 +190,7 @@ def _register() -> None:
         return
     from cli import (
         audit_commands,
+        backup_commands,
         calendar_commands,
         demo_command,
         doctor_commands,
@@ -211,6 +212,7 @@ def _register() -> None:
     publish_commands.register(app)
     web_commands.register(app)
     doctor_commands.register(app)
+    backup_commands.register(app)
     _registered = True
 
 
