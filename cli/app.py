@@ -120,10 +120,18 @@ def init(as_json: JsonFlag = False) -> None:
         revision = application.init()
         url = application.settings.database_url.split("@")[-1]
         restored = application.restored_triggers
+        before = application.upgraded_from
+        moved = before is not None and before != revision
         emit(
-            {"revision": revision, "database": url, "restored_triggers": restored},
+            {
+                "revision": revision,
+                "from_revision": before,
+                "database": url,
+                "restored_triggers": restored,
+            },
             as_json=as_json,
             human=f"база данных готова: {url} (ревизия схемы {revision})"
+            + (f"; обновлена с ревизии {before} до {revision}" if moved else "")
             + (f"; восстановлены триггеры журнала: {', '.join(restored)}" if restored else ""),
         )
 
