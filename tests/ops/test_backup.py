@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,7 @@ def use(monkeypatch: pytest.MonkeyPatch, home: Path, url: str) -> None:
     monkeypatch.setenv("SROK_TODAY", TODAY.isoformat())
 
 
-def srok_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def srok_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
     code = run([*args, "--json"])
     out = capsys.readouterr().out
     return code, json.loads(out) if out.strip() else {}
