@@ -85,12 +85,19 @@ def check_audit_chain(app: Srok) -> Finding:
 
     result = check_audit(app.engine, anchors_path=app.settings.anchors)
     verdict = result.verdict
-    if not result.ok:
+    if not verdict.ok:
         checked = (verdict.first_bad_id or 1) - 1
         return Finding(
             "audit",
             "error",
-            f"цепочка журнала нарушена (проверено записей до № {checked}): {result.words}; "
+            f"цепочка журнала нарушена: записи до № {checked} сверены, дальше — {result.words}; "
+            "выполните `srok audit verify` и сообщите заместителю главы (п. 4)",
+        )
+    if not result.ok:
+        return Finding(
+            "audit",
+            "error",
+            f"цепочка журнала цела (записей {verdict.entries}), но: {result.words}; "
             "выполните `srok audit verify` и сообщите заместителю главы (п. 4)",
         )
     return Finding(

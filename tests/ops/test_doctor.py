@@ -122,7 +122,7 @@ def test_a_broken_audit_chain_is_an_error(city: Path) -> None:
     findings = {f.check: f for f in run_doctor(Srok(), now=NOW, env={})}
 
     assert findings["audit"].level == "error"
-    assert "до № 49" in findings["audit"].text
+    assert "записи до № 49 сверены" in findings["audit"].text
 
 
 def sent_reminders(city: Path) -> Srok:
