@@ -134,7 +134,7 @@ def _write_archive(out: Path, info: BackupInfo, files: dict[str, Path]) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o600)
-            with tarfile.open(fileobj=handle, mode="w:gz") as archive:
+            with tarfile.open(fileobj=handle, mode="w:gz", compresslevel=6) as archive:
                 data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
                 entry = tarfile.TarInfo("manifest.json")
                 entry.size, entry.mode = len(data), 0o600
