@@ -18,6 +18,7 @@ from cli.app import run
 from models.db import make_engine, migrate
 from services.app import Srok
 from services.calendar_source import holidays_year
+from services.demo import build_demo
 from services.doctor import (
     Finding,
     check_calendar,
@@ -28,9 +29,12 @@ from services.doctor import (
     run_doctor,
 )
 from services.doctor_mail import check_notifier
+from services.settings import Settings
 from services.sweep import plan
+from tests.conftest import PG_URL
 from tests.notifications.conftest import MailSink, free_port
 from tests.notifications.fake_ews import FakeEws
+from tests.ops.databases import postgres_database
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 
@@ -340,3 +344,32 @@ def test_the_exit_code_is_the_worst_finding() -> None:
     error = Finding("c", "error", "")
 
     assert [exit_code([ok]), exit_code([ok, warning]), exit_code([warning, error, ok])] == [0, 1, 2]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="SROK_TEST_DATABASE_URL is not set")
+def test_on_postgresql_the_database_checks_read_the_same(tmp_path: Path) -> None:
+    with postgres_database() as url:
+        env = {"SROK_HOME": str(tmp_path), "SROK_DATABASE_URL": url, "SROK_TODAY": "2026-12-01"}
+        app = Srok(Settings.from_env(env))
+        try:
+            app.init()
+            build_demo(app)
+            plan(app, as_of=date(2026, 12, 1))
+            with app.engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "UPDATE reminder SET state = 'failed', queued_at = '2026-11-20 02:00+00' "
+                    "WHERE id = 1"
+                )
+                conn.exec_driver_sql(
+                    "UPDATE reminder SET queued_at = '2026-11-20 02:00+00' WHERE id = 2"
+                )
+            findings = {f.check: f for f in run_doctor(app, now=NOW, env={})}
+        finally:
+            app.close()
+
+    assert findings["database"].level == "ok"
+    assert findings["audit"].level == "ok"
+    assert findings["reminders"].level == "warning"
+    assert "failed): 1" in findings["reminders"].text
+    assert "в очереди с 20.11.2026 02:00 UTC" in findings["reminders"].text
