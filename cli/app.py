@@ -120,10 +120,18 @@ def init(as_json: JsonFlag = False) -> None:
         revision = application.init()
         url = application.settings.database_url.split("@")[-1]
         restored = application.restored_triggers
+        before = application.upgraded_from
+        moved = before is not None and before != revision
         emit(
-            {"revision": revision, "database": url, "restored_triggers": restored},
+            {
+                "revision": revision,
+                "from_revision": before,
+                "database": url,
+                "restored_triggers": restored,
+            },
             as_json=as_json,
             human=f"база данных готова: {url} (ревизия схемы {revision})"
+            + (f"; обновлена с ревизии {before} до {revision}" if moved else "")
             + (f"; восстановлены триггеры журнала: {', '.join(restored)}" if restored else ""),
         )
 
@@ -190,8 +198,10 @@ def _register() -> None:
         return
     from cli import (
         audit_commands,
+        backup_commands,
         calendar_commands,
         demo_command,
+        doctor_commands,
         event_commands,
         publish_commands,
         registry_commands,
@@ -211,6 +221,8 @@ def _register() -> None:
     publish_commands.register(app)
     web_commands.register(app)
     rules_commands.register(app)
+    doctor_commands.register(app)
+    backup_commands.register(app)
     _registered = True
 
 

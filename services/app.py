@@ -49,6 +49,7 @@ class Srok:
     settings: Settings = field(default_factory=Settings.from_env)
     actor: str | None = None  # who the audit trail names: --actor, a flow run, or the OS user
     restored_triggers: list[str] = field(default_factory=list, init=False)  # by the last init
+    upgraded_from: str | None = field(default=None, init=False)  # the last init's old revision
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -84,6 +85,9 @@ class Srok:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise file_fault(error, "SROK_HOME") from None
+        from models.db import current_revision
+
+        self.upgraded_from = current_revision(self.engine)
         migrate(self.engine)
         self.restored_triggers = triggers.restore(self.engine)
         return SCHEMA_HEAD
