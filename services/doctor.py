@@ -34,6 +34,10 @@ SECRET_VARIABLES = (
     "SROK_EWS_PASSWORD",
     "SROK_EWS_CLIENT_SECRET",
     "SROK_LDAP_BIND_PASSWORD",
+    "SROK_VK_TOKEN",
+    "SROK_OK_SECRET",
+    "SROK_OK_TOKEN",
+    "SROK_MAX_TOKEN",
 )
 # Files larger than this are letters or pages, not settings: not read for secrets.
 _SCANNED_BYTES = 256 * 1024

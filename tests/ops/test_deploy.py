@@ -16,7 +16,16 @@ from services.settings import Settings
 ROOT = Path(__file__).parents[2]
 DEPLOY = ROOT / "deploy"
 UNITS = sorted(DEPLOY.glob("*.service"))
-SOURCES = ["services", "web", "directory", "notifications", "flows", "cli", "publication"]
+SOURCES = [
+    "services",
+    "web",
+    "directory",
+    "notifications",
+    "flows",
+    "cli",
+    "publication",
+    "networks",
+]
 
 
 def read_env(path: Path) -> dict[str, str]:
