@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from notifications.headers import fold_header
 from notifications.mime import wire_address, write
 
 
@@ -71,7 +70,8 @@ class OutgoingMessage:
             *([self.reply_to] if self.reply_to else []),
         ):
             wire_address(address)
-        fold_header("Subject", self.subject, "\r\n")
+        if "\r" in self.subject or "\n" in self.subject:
+            raise ValueError("Subject: a header value cannot hold a line break")
         if not self.key.isascii() or not self.key.isprintable():
             raise ValueError("X-Srok-Reminder-Key: printable ASCII is expected")
 

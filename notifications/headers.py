@@ -18,24 +18,26 @@ _PREFIX, _SUFFIX = "=?utf-8?b?", "?="
 _OVERHEAD = len(_PREFIX) + len(_SUFFIX)
 
 
-def _encoded(chunk: str) -> str:
-    return _PREFIX + base64.b64encode(chunk.encode("utf-8")).decode("ascii") + _SUFFIX
-
-
 def encoded_words(text: str, *, first_budget: int = ENCODED_WORD_LIMIT) -> list[str]:
-    """Cut ``text`` into base64 encoded-words, the first at most ``first_budget`` long."""
+    """Cut ``text`` into base64 encoded-words, the first at most ``first_budget`` long.
+
+    Each word takes as many whole characters as fit: base64 writes 4 characters
+    for every 3 bytes, so a budget of B holds 3 * ((B - delimiters) // 4) bytes,
+    cut back to the start of a UTF-8 character (never less than one character).
+    """
+    data = text.encode("utf-8")
     words: list[str] = []
-    chunk, size = "", 0  # size: the chunk's length in UTF-8 bytes
-    budget = min(first_budget, ENCODED_WORD_LIMIT)
-    for char in text:
-        grown = size + len(char.encode("utf-8"))
-        if chunk and _OVERHEAD + 4 * ((grown + 2) // 3) > budget:  # base64: 4 per 3 bytes
-            words.append(_encoded(chunk))
-            chunk, size, budget = "", 0, ENCODED_WORD_LIMIT
-            grown = len(char.encode("utf-8"))
-        chunk, size = chunk + char, grown
-    if chunk or not words:
-        words.append(_encoded(chunk))
+    start, budget = 0, min(first_budget, ENCODED_WORD_LIMIT)
+    while start < len(data) or not words:
+        end = min(len(data), start + 3 * ((budget - _OVERHEAD) // 4))
+        while start < end < len(data) and data[end] & 0xC0 == 0x80:  # inside a character
+            end -= 1
+        if end <= start:  # not even one character fits: it goes alone
+            end = start + 1
+            while end < len(data) and data[end] & 0xC0 == 0x80:
+                end += 1
+        words.append(_PREFIX + base64.b64encode(data[start:end]).decode("ascii") + _SUFFIX)
+        start, budget = end, ENCODED_WORD_LIMIT
     return words
 
 

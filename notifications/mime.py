@@ -31,12 +31,12 @@ _FORBIDDEN_IN_ADDRESS = set("\r\n\t ,;<>")
 
 def wire_address(address: str) -> str:
     """Return an address as it may stand in a header and an SMTP envelope, or raise ValueError."""
-    if not address or _FORBIDDEN_IN_ADDRESS.intersection(address):
+    local, _, domain = address.rpartition("@")
+    if not (local and domain) or "@" in local or _FORBIDDEN_IN_ADDRESS.intersection(address):
         raise ValueError("address: one mailbox, without spaces, line breaks, lists or brackets")
     if address.isascii():
         return address
-    local, at, domain = address.rpartition("@")
-    if not at or not local.isascii():
+    if not local.isascii():
         raise ValueError("address: a mailbox name that is not ASCII needs SMTPUTF8")
     try:
         return f"{local}@{domain.encode('idna').decode('ascii')}"

@@ -27,6 +27,9 @@ from services.settings import CITY_ZONE
 AUDIT: sa.Table = AuditEntry.__table__  # type: ignore[attr-defined]
 LOCK_KEY = 608_2023  # pg_advisory_xact_lock key for appends
 _HEAD = "srok_audit_head"
+# Built once: every change in srok appends, and building a statement costs more than running it.
+_HEAD_QUERY = sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
+_INSERT = sa.insert(AUDIT)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -60,9 +63,7 @@ def _head(target: Session | sa.Connection) -> tuple[int, str]:
     conn = _connection(target)
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-    row = conn.execute(
-        sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
-    ).first()
+    row = conn.execute(_HEAD_QUERY).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -123,7 +124,7 @@ def append_many(target: Session | sa.Connection, entries: list[dict[str, Any]]) 
         row["id"], row["prev_hash"] = head_id, head_hash
         row["hash"] = head_hash = chain_hash(head_hash, row)
         rows.append(row)
-    _connection(target).execute(sa.insert(AUDIT), rows)
+    _connection(target).execute(_INSERT, rows)
     if isinstance(target, Session):
         target.info[_HEAD] = (head_id, head_hash)
 

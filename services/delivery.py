@@ -8,6 +8,7 @@ unknown, and asks the channel whether it went before sending again.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -90,6 +91,30 @@ def _audit_entry(
     }
 
 
+# Statements built once: building one costs more than running it on SQLite.
+_CLAIM = (
+    sa.update(REMINDERS)
+    .where(REMINDERS.c.id == sa.bindparam("rid"), REMINDERS.c.state == "queued")
+    .values(
+        state="sending",
+        claimed_by=sa.bindparam("worker"),
+        claimed_at=sa.bindparam("at"),
+        attempts=REMINDERS.c.attempts + 1,
+    )
+    .returning(REMINDERS.c.account_id)
+)
+
+
+@functools.cache
+def _finish_statement(columns: tuple[str, ...]) -> sa.Update:
+    """An outcome's update: each outcome sets its own few columns (bound by their names)."""
+    return (
+        sa.update(REMINDERS)
+        .where(REMINDERS.c.id == sa.bindparam("rid"))
+        .values({c: sa.bindparam(c) for c in columns})
+    )
+
+
 class _Ledger:
     """Write outcomes and claims: the last reminder's outcome and the next claim commit together.
 
@@ -102,6 +127,7 @@ class _Ledger:
     def __init__(self, engine: sa.Engine, worker: str) -> None:
         self.engine, self.worker = engine, worker
         self.pending: _Outcome | None = None
+        self.conn: sa.Connection | None = None  # one for the run: no pool round trip a letter
 
     def record(self, outcome: _Outcome) -> None:
         assert self.pending is None
@@ -111,13 +137,13 @@ class _Ledger:
         """Write the pending outcome; take a queued reminder. Return its account, or None."""
         done, self.pending = self.pending, None
         entries, account_id = [], None
-        with self.engine.begin() as conn:
+        if self.conn is None:
+            self.conn = self.engine.connect()
+        conn = self.conn
+        with conn.begin():
             if done is not None:
-                conn.execute(
-                    sa.update(REMINDERS)
-                    .where(REMINDERS.c.id == done.reminder_id)
-                    .values(state=done.state, **done.values)
-                )
+                values = {"state": done.state, **done.values}
+                conn.execute(_finish_statement(tuple(values)), {"rid": done.reminder_id, **values})
                 entries.append(
                     _audit_entry(
                         done.reminder_id,
@@ -130,15 +156,7 @@ class _Ledger:
                 )
             if reminder_id is not None:
                 account_id = conn.execute(
-                    sa.update(REMINDERS)
-                    .where(REMINDERS.c.id == reminder_id, REMINDERS.c.state == "queued")
-                    .values(
-                        state="sending",
-                        claimed_by=self.worker,
-                        claimed_at=utcnow(),
-                        attempts=REMINDERS.c.attempts + 1,
-                    )
-                    .returning(REMINDERS.c.account_id)
+                    _CLAIM, {"rid": reminder_id, "worker": self.worker, "at": utcnow()}
                 ).scalar()
                 if account_id is not None:
                     entries.append(
@@ -149,9 +167,14 @@ class _Ledger:
             append_many(conn, entries)
         return account_id
 
-    def flush(self) -> None:
-        if self.pending is not None:
-            self.claim(None)
+    def close(self) -> None:
+        """Write the last outcome, and give the connection back."""
+        try:
+            if self.pending is not None:
+                self.claim(None)
+        finally:
+            if self.conn is not None:
+                self.conn.close()
 
 
 def deliver(
@@ -297,7 +320,7 @@ def _deliver_queue(
                     )
                     return
     finally:
-        ledger.flush()
+        ledger.close()
 
 
 def _failed(reminder_id: int, account_id: int, reason: str, report: DeliveryReport) -> _Outcome:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.headerregistry import Address
 from typing import TypeVar
 
 from sqlmodel import Session, col, select
@@ -106,8 +105,6 @@ class LetterBatch:
         people = [self.emails[i] for i in json.loads(reminder.specialist_ids) if i in self.emails]
         to = tuple(sorted(set(people) | set(json.loads(reminder.mailboxes))))
         cc = tuple(m for m in json.loads(reminder.cc_mailboxes) if m not in to)
-        for address in to + cc:
-            Address(addr_spec=address)  # one mailbox each: no line break, list or second @
         copies = tuple(_copy_words(m, organ, step.clause) for m in cc)
         action_url, page_url = links.for_step(step, reminder) if links else (None, None)
         content = ReminderContent(
@@ -142,7 +139,7 @@ class LetterBatch:
             html=html,
             reply_to=it_contact.email if it_contact else None,
         )
-        message.check()  # a letter that cannot be written fails here, not in a channel
+        message.check()  # one mailbox each (no line break, list or second @): fails here, alone
         return message
 
 
