@@ -42,11 +42,15 @@ def encoded_words(text: str, *, first_budget: int = ENCODED_WORD_LIMIT) -> list[
 
 
 def fold_header(name: str, value: str, linesep: str) -> str:
-    """Write ``name: value`` as header lines: plain when short ASCII, else encoded-words."""
+    """Write ``name: value`` as header lines: plain when short ASCII, else encoded-words.
+
+    ASCII that looks like an encoded-word (an organ named «=?...?=») is encoded too,
+    so a reader cannot decode what was typed.
+    """
     if "\r" in value or "\n" in value:
         raise ValueError(f"{name}: a header value cannot hold a line break")
     prefix = f"{name}: "
-    if value.isascii() and len(prefix) + len(value) <= LINE_LIMIT:
+    if value.isascii() and len(prefix) + len(value) <= LINE_LIMIT and "=?" not in value:
         return prefix + value + linesep
     words = encoded_words(value, first_budget=LINE_LIMIT - len(prefix))
     return prefix + (linesep + " ").join(words) + linesep
