@@ -147,8 +147,9 @@ _Row = TypeVar("_Row", Step, Account, Organ)
 
 
 def _by_id(session: Session, model: type[_Row], ids: set[int]) -> dict[int, _Row]:
-    rows = session.exec(select(model).where(col(model.id).in_(list(ids)))) if ids else []
-    return {row.id or 0: row for row in rows}
+    if not ids:
+        return {}
+    return {row.id or 0: row for row in session.exec(select(model).where(col(model.id).in_(ids)))}
 
 
 def _copy_words(mailbox: str, organ: Organ, clause: str) -> str:
