@@ -5,7 +5,10 @@ this process it would take the GIL from the run being measured. Each reminder
 is still claimed before it is sent and recorded after, with its audit entries.
 The run must end with every reminder sent and the server holding each once.
 
-Usage: python benchmarks/delivery_bench.py [COUNT] [--profile[=tottime]]   (default 2000)
+Usage: python benchmarks/delivery_bench.py [COUNT] [--profile[=tottime]] [--synchronous-normal]
+(COUNT defaults to 2000). --synchronous-normal runs SQLite without an fsync a
+commit, which srok does not do (a power cut could then undo a claim after its
+letter left): it shows what the disk costs.
 """
 
 from __future__ import annotations
@@ -62,6 +65,11 @@ def main() -> None:
     os.environ["SROK_HOME"] = str(home)
     app = Srok(dataclasses.replace(Settings.from_env(), today_override=AS_OF))
     app.init()
+    if "--synchronous-normal" in sys.argv:  # not srok's setting: shows what the fsync costs
+        sa.event.listen(
+            app.engine, "connect", lambda c, _: c.execute("PRAGMA synchronous = NORMAL")
+        )
+        app.engine.dispose()
     generate(app, count * 3)
     with app.transaction() as session:
         plan_reminders(
