@@ -8,7 +8,6 @@ unknown, and asks the channel whether it went before sending again.
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import time
@@ -16,7 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -29,7 +27,7 @@ from notifications.base import (
     TransientDeliveryError,
     UnknownOutcome,
 )
-from services.audit import append_many
+from services.claims import Ledger, Outcome
 from services.letters import ItContact, LetterBatch, WebLinks
 from services.recovery import (
     STALE_AFTER,
@@ -41,7 +39,6 @@ from services.recovery import (
 
 __all__ = ["DeliveryReport", "ItContact", "WebLinks", "deliver", "worker_id"]
 
-REMINDERS: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
 SETTLE_LIMIT = 120.0  # seconds a run may wait for unknown outcomes to become checkable
 
 
@@ -66,115 +63,6 @@ class DeliveryReport:
     @property
     def ok(self) -> bool:
         return not (self.failed or self.retry_later or self.unknown or self.stopped)
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """How one claimed reminder ended, to be written with the next claim."""
-
-    reminder_id: int
-    account_id: int
-    state: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def _audit_entry(
-    reminder_id: int, account_id: int, state: str, *, before: str, actor: str, detail: Any = None
-) -> dict[str, Any]:
-    return {
-        "action": f"reminder.{state}",
-        "entity": f"reminder:{reminder_id}",
-        "actor": actor,
-        "account_id": account_id,
-        "before": {"state": before},
-        "after": {"state": state, "detail": str(detail) if detail else None},
-    }
-
-
-# Statements built once: building one costs more than running it on SQLite.
-_CLAIM = (
-    sa.update(REMINDERS)
-    .where(REMINDERS.c.id == sa.bindparam("rid"), REMINDERS.c.state == "queued")
-    .values(
-        state="sending",
-        claimed_by=sa.bindparam("worker"),
-        claimed_at=sa.bindparam("at"),
-        attempts=REMINDERS.c.attempts + 1,
-    )
-    .returning(REMINDERS.c.account_id)
-)
-
-
-@functools.cache
-def _finish_statement(columns: tuple[str, ...]) -> sa.Update:
-    """An outcome's update: each outcome sets its own few columns (bound by their names)."""
-    return (
-        sa.update(REMINDERS)
-        .where(REMINDERS.c.id == sa.bindparam("rid"))
-        .values({c: sa.bindparam(c) for c in columns})
-    )
-
-
-class _Ledger:
-    """Write outcomes and claims: the last reminder's outcome and the next claim commit together.
-
-    This keeps the guarantee of a transaction each (a claim commits before its
-    letter is sent; an outcome commits before the next letter is sent, so a
-    crash leaves exactly one reminder ``sending``, which the next run marks
-    unknown) at one commit, two updates and one audit append a letter.
-    """
-
-    def __init__(self, engine: sa.Engine, worker: str) -> None:
-        self.engine, self.worker = engine, worker
-        self.pending: _Outcome | None = None
-        self.conn: sa.Connection | None = None  # one for the run: no pool round trip a letter
-
-    def record(self, outcome: _Outcome) -> None:
-        assert self.pending is None
-        self.pending = outcome
-
-    def claim(self, reminder_id: int | None) -> int | None:
-        """Write the pending outcome; take a queued reminder. Return its account, or None."""
-        done, self.pending = self.pending, None
-        entries, account_id = [], None
-        if self.conn is None:
-            self.conn = self.engine.connect()
-        conn = self.conn
-        with conn.begin():
-            if done is not None:
-                values = {"state": done.state, **done.values}
-                conn.execute(_finish_statement(tuple(values)), {"rid": done.reminder_id, **values})
-                entries.append(
-                    _audit_entry(
-                        done.reminder_id,
-                        done.account_id,
-                        done.state,
-                        before="sending",
-                        actor=self.worker,
-                        detail=done.values.get("last_error"),
-                    )
-                )
-            if reminder_id is not None:
-                account_id = conn.execute(
-                    _CLAIM, {"rid": reminder_id, "worker": self.worker, "at": utcnow()}
-                ).scalar()
-                if account_id is not None:
-                    entries.append(
-                        _audit_entry(
-                            reminder_id, account_id, "sending", before="queued", actor=self.worker
-                        )
-                    )
-            append_many(conn, entries)
-        return account_id
-
-    def close(self) -> None:
-        """Write the last outcome, and give the connection back."""
-        try:
-            if self.pending is not None:
-                self.claim(None)
-        finally:
-            if self.conn is not None:
-                self.conn.close()
 
 
 def deliver(
@@ -279,7 +167,7 @@ def _deliver_queue(
             )
             if i is not None and (only is None or i in only)  # others tried: the next run
         ]
-    ledger = _Ledger(engine, worker)
+    ledger = Ledger(engine, worker)
     unreachable = 0  # reminders in a row that ran out of retries on a transient fault
     try:
         for start in range(0, len(queue), BATCH):
@@ -323,9 +211,9 @@ def _deliver_queue(
         ledger.close()
 
 
-def _failed(reminder_id: int, account_id: int, reason: str, report: DeliveryReport) -> _Outcome:
+def _failed(reminder_id: int, account_id: int, reason: str, report: DeliveryReport) -> Outcome:
     report.failed.append(reminder_id)
-    return _Outcome(reminder_id, account_id, "failed", {"last_error": reason})
+    return Outcome(reminder_id, account_id, "failed", {"last_error": reason})
 
 
 def _judge(
@@ -334,23 +222,23 @@ def _judge(
     outcome: Exception | int,
     channel: str,
     report: DeliveryReport,
-) -> _Outcome:
+) -> Outcome:
     """Turn what the channel said into the reminder's next state, and note it in the report."""
     if isinstance(outcome, int):
         report.sent.append(reminder_id)
         if outcome:
             report.partial[reminder_id] = outcome
         values = {"sent_at": utcnow(), "channel": channel, "last_error": None}
-        return _Outcome(reminder_id, account_id, "sent", {**values, "refused_recipients": outcome})
+        return Outcome(reminder_id, account_id, "sent", {**values, "refused_recipients": outcome})
     if isinstance(outcome, UnknownOutcome):
         values = {"channel": channel, "last_error": str(outcome)}
         # The channel's records settle from the lost reply on.
-        return _Outcome(reminder_id, account_id, "unknown", {**values, "claimed_at": utcnow()})
+        return Outcome(reminder_id, account_id, "unknown", {**values, "claimed_at": utcnow()})
     if isinstance(outcome, PermanentDeliveryError) and not outcome.channel_wide:
         return _failed(reminder_id, account_id, str(outcome), report)
     if not isinstance(outcome, PermanentDeliveryError):
         report.retry_later.append(reminder_id)
-    return _Outcome(reminder_id, account_id, "queued", {"last_error": str(outcome)})
+    return Outcome(reminder_id, account_id, "queued", {"last_error": str(outcome)})
 
 
 GIVE_UP_AFTER = 2  # transient failures in a row, each after all its retries, that stop a run
