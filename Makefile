@@ -45,6 +45,7 @@ bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured
 	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
+	$(VENV)/bin/python benchmarks/delivery_bench.py
 	$(VENV)/bin/python benchmarks/web_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/rules_bench.py
 

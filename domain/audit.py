@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +33,15 @@ FIELDS = (
 )
 
 
+COLUMNS = ("id", "prev_hash", "hash", *FIELDS)  # a row, as ``verify_rows`` reads it
+_ID, _PREV, _HASH = 0, 1, 2  # the canonical fields follow, in FIELDS order
+# One encoder, made once: json.dumps with options builds a new one at every call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical(entry: Mapping[str, Any]) -> bytes:
     """Return the bytes an entry's hash is taken of (its id excluded, its content only)."""
-    return json.dumps(
-        [entry.get(f) for f in FIELDS], ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return _ENCODE([entry.get(f) for f in FIELDS]).encode("utf-8")
 
 
 def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
@@ -59,6 +63,7 @@ class Verdict:
 
 
 RowSource = Callable[[], Iterable[Mapping[str, Any]]]
+TupleSource = Callable[[], Iterable[Sequence[Any]]]
 
 
 def verify(
@@ -67,42 +72,59 @@ def verify(
     anchor: tuple[int, str] | None = None,
     anchors: Iterable[tuple[int, str]] = (),
 ) -> Verdict:
+    """Walk the chain of entries given as mappings (see ``verify_rows``)."""
+    return verify_rows(
+        lambda: (tuple(row.get(c) for c in COLUMNS) for row in rows()),
+        anchor=anchor,
+        anchors=anchors,
+    )
+
+
+def verify_rows(
+    rows: TupleSource,
+    *,
+    anchor: tuple[int, str] | None = None,
+    anchors: Iterable[tuple[int, str]] = (),
+) -> Verdict:
     """Walk the chain in id order; name the first entry that breaks it, and how.
 
-    ``rows()`` yields entries (``id``, ``prev_hash``, ``hash`` and the canonical
-    fields) in id order; it is called again only to explain a break, so a clean
-    walk keeps nothing in memory. ``anchor`` is an (id, hash) printed earlier,
-    for example in a publication; ``anchors`` are more of them (srok's own file
-    of heads after each day's sweep). Each must still be in the chain, unchanged.
+    ``rows()`` yields entries as tuples in COLUMNS order (id, prev_hash, hash,
+    then the canonical fields) in id order, as a database cursor gives them; it
+    is called again only to explain a break, so a clean walk keeps nothing in
+    memory. ``anchor`` is an (id, hash) printed earlier, for example in a
+    publication; ``anchors`` are more of them (srok's own file of heads after
+    each day's sweep). Each must still be in the chain, unchanged.
     """
     pinned = dict(anchors)
     if anchor:
         pinned[anchor[0]] = anchor[1]
     last_pinned = max(pinned, default=0)
     prev_hash, prev_id, count = GENESIS, 0, 0
+    sha256, encode = hashlib.sha256, _ENCODE  # the loop runs a million times: locals
     for row in rows():
         count += 1
-        if chain_hash(row["prev_hash"], row) != row["hash"]:
+        row_id, link, digest = row[_ID], row[_PREV], row[_HASH]
+        if sha256(link.encode("ascii") + encode(row[3:]).encode("utf-8")).hexdigest() != digest:
             return _bad(
                 count,
                 prev_id,
                 prev_hash,
-                row["id"],
+                row_id,
                 "edited",
-                f"запись № {row['id']} изменена: её содержимое не даёт её хеш",
+                f"запись № {row_id} изменена: её содержимое не даёт её хеш",
             )
-        if row["prev_hash"] != prev_hash:
+        if link != prev_hash:
             return _explain(rows, row, count)
-        if row["id"] in pinned and row["hash"] != pinned[row["id"]]:
+        if pinned and row_id in pinned and digest != pinned[row_id]:
             return _bad(
                 count,
                 prev_id,
                 prev_hash,
-                row["id"],
+                row_id,
                 "anchor",
-                f"запись № {row['id']} не совпадает с хешем, записанным вне базы (якорь)",
+                f"запись № {row_id} не совпадает с хешем, записанным вне базы (якорь)",
             )
-        prev_hash, prev_id = row["hash"], row["id"]
+        prev_hash, prev_id = digest, row_id
     if last_pinned > prev_id:
         return _bad(
             count,
@@ -121,28 +143,28 @@ def _bad(
     return Verdict(False, count, head_id or None, head_hash, bad_id, problem, words)
 
 
-def _explain(rows: RowSource, broken: Mapping[str, Any], count: int) -> Verdict:
+def _explain(rows: TupleSource, broken: Sequence[Any], count: int) -> Verdict:
     """An entry does not link to the one before it: walk again to see why."""
     before: list[tuple[int, str]] = []  # (id, hash) of the entries before the break
     after: set[str] = set()  # hashes of the entries after it
     passed = False
     for row in rows():
-        if row["id"] == broken["id"]:
+        if row[_ID] == broken[_ID]:
             passed = True
         elif passed:
-            after.add(row["hash"])
+            after.add(row[_HASH])
         else:
-            before.append((row["id"], row["hash"]))
+            before.append((row[_ID], row[_HASH]))
     head_id, head_hash = before[-1] if before else (0, GENESIS)
-    link = broken["prev_hash"]
+    link = broken[_PREV]
     if link in after:
         return _bad(
             count,
             head_id,
             head_hash,
-            broken["id"],
+            broken[_ID],
             "reordered",
-            f"запись № {broken['id']} переставлена: она ссылается на запись, стоящую после неё",
+            f"запись № {broken[_ID]} переставлена: она ссылается на запись, стоящую после неё",
         )
     earlier = [i for i, (_, h) in enumerate(before) if h == link]
     if earlier or link == GENESIS:
@@ -153,13 +175,13 @@ def _explain(rows: RowSource, broken: Mapping[str, Any], count: int) -> Verdict:
             head_hash,
             first,
             "inserted",
-            f"запись № {first} вставлена: запись № {broken['id']} ссылается на предшествующую ей",
+            f"запись № {first} вставлена: запись № {broken[_ID]} ссылается на предшествующую ей",
         )
     return _bad(
         count,
         head_id,
         head_hash,
-        broken["id"],
+        broken[_ID],
         "deleted",
-        f"перед записью № {broken['id']} удалены записи (после № {head_id})",
+        f"перед записью № {broken[_ID]} удалены записи (после № {head_id})",
     )

@@ -11,14 +11,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-from domain.dates import CITY_TIMEZONE
-from notifications.headers import EncodedHeader
+from notifications.mime import wire_address, write
 
 
 class DeliveryError(Exception):
@@ -65,28 +60,42 @@ class OutgoingMessage:
         domain = self.sender.rpartition("@")[2] or "srok.invalid"
         return f"<srok.{digest}@{domain}>"
 
-    def to_email(self, *, now: datetime | None = None) -> EmailMessage:
-        """Build the RFC 5322 message: plain text and HTML alternatives, UTF-8.
+    def check(self) -> None:
+        """Raise ValueError if a header cannot be written (a line break, a list, an address
+        srok cannot send to): such a letter fails alone, before it reaches a channel."""
+        for address in (
+            self.sender,
+            *self.to,
+            *self.cc,
+            *([self.reply_to] if self.reply_to else []),
+        ):
+            wire_address(address)
+        if "\r" in self.subject or "\n" in self.subject:
+            raise ValueError("Subject: a header value cannot hold a line break")
+        if not self.key.isascii() or not self.key.isprintable():
+            raise ValueError("X-Srok-Reminder-Key: printable ASCII is expected")
+
+    def to_bytes(self, *, now: datetime | None = None) -> bytes:
+        """Write the RFC 5322 letter: plain text and HTML alternatives, UTF-8, CRLF lines.
 
         ``Date:`` carries the city's real offset (+0700), not ``-0000`` (zone unknown).
         """
-        mail = EmailMessage(policy=policy.default)
-        mail["From"] = self.sender
-        mail["To"] = ", ".join(self.to)
-        if self.cc:
-            mail["Cc"] = ", ".join(self.cc)
-        if self.reply_to:
-            mail["Reply-To"] = self.reply_to
-        mail["Subject"] = EncodedHeader("Subject", self.subject)
-        mail["Message-ID"] = self.message_id
-        mail["Date"] = format_datetime(
-            (now or datetime.now(UTC)).astimezone(ZoneInfo(CITY_TIMEZONE))
+        return write(
+            key=self.key,
+            message_id=self.message_id,
+            sender=self.sender,
+            to=self.to,
+            cc=self.cc,
+            reply_to=self.reply_to,
+            subject=self.subject,
+            text=self.text,
+            html=self.html,
+            now=now or datetime.now(UTC),
         )
-        mail["X-Srok-Reminder-Key"] = self.key
-        mail["Auto-Submitted"] = "auto-generated"
-        mail.set_content(self.text)
-        mail.add_alternative(self.html, subtype="html")
-        return mail
+
+    def recipients(self) -> list[str]:
+        """The SMTP envelope's recipients, written as in the headers."""
+        return [wire_address(a) for a in (*self.to, *self.cc)]
 
 
 class Notifier(Protocol):

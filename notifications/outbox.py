@@ -30,7 +30,7 @@ class OutboxNotifier:
 
     def send(self, message: OutgoingMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = message.to_email().as_bytes()
+        data = message.to_bytes()
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=".eml")
         try:
             with os.fdopen(fd, "wb") as handle:

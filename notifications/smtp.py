@@ -13,6 +13,7 @@ from notifications.base import (
     TransientDeliveryError,
     UnknownOutcome,
 )
+from notifications.mime import wire_address
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,13 @@ class SmtpNotifier:
                 client.close()
 
     def send(self, message: OutgoingMessage) -> int:
-        mail = message.to_email()
+        data = message.to_bytes()  # written once, whatever the number of attempts
+        sender, recipients = wire_address(message.sender), message.recipients()
         for attempt in (1, 2):
             if self._client is None:
                 self._client = self._connect()
             try:
-                refused = self._client.send_message(mail)
+                refused = self._client.sendmail(sender, recipients, data)
             except smtplib.SMTPServerDisconnected:
                 self._client = None
                 if attempt == 2:
@@ -117,7 +119,7 @@ class SmtpNotifier:
                 raise UnknownOutcome(
                     f"SMTP: обрыв после начала отправки: {type(exc).__name__}"
                 ) from None
-            if refused and len(refused) == len(message.to) + len(message.cc):
+            if refused and len(refused) == len(recipients):
                 raise PermanentDeliveryError(
                     "SMTP: сервер отклонил всех получателей", channel_wide=False
                 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
-from domain.audit import GENESIS, Verdict, chain_hash, verify
+from domain.audit import COLUMNS, GENESIS, Verdict, chain_hash, verify_rows
 from domain.dates import ru
 from models.tables import AuditEntry
 from services.settings import CITY_ZONE
@@ -27,6 +27,9 @@ from services.settings import CITY_ZONE
 AUDIT: sa.Table = AuditEntry.__table__  # type: ignore[attr-defined]
 LOCK_KEY = 608_2023  # pg_advisory_xact_lock key for appends
 _HEAD = "srok_audit_head"
+# Built once: every change in srok appends, and building a statement costs more than running it.
+_HEAD_QUERY = sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
+_INSERT = sa.insert(AUDIT)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -60,9 +63,7 @@ def _head(target: Session | sa.Connection) -> tuple[int, str]:
     conn = _connection(target)
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-    row = conn.execute(
-        sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
-    ).first()
+    row = conn.execute(_HEAD_QUERY).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -123,7 +124,7 @@ def append_many(target: Session | sa.Connection, entries: list[dict[str, Any]]) 
         row["id"], row["prev_hash"] = head_id, head_hash
         row["hash"] = head_hash = chain_hash(head_hash, row)
         rows.append(row)
-    _connection(target).execute(sa.insert(AUDIT), rows)
+    _connection(target).execute(_INSERT, rows)
     if isinstance(target, Session):
         target.info[_HEAD] = (head_id, head_hash)
 
@@ -133,17 +134,25 @@ def head(target: Session | sa.Connection) -> tuple[int, str]:
     return _head(target)
 
 
-def _walk(engine: sa.Engine, batch: int = 10_000) -> Iterator[dict[str, Any]]:
-    """Stream the chain in id order; a walk abandoned at a break still closes its cursor."""
+def _walk(engine: sa.Engine, batch: int = 10_000) -> Iterator[Sequence[Any]]:
+    """Stream the chain in id order as plain tuples (COLUMNS), straight from the driver.
+
+    The rows skip SQLAlchemy's result processing: the columns are text and
+    integers, exactly as hashed. PostgreSQL streams through a server-side
+    cursor. A walk abandoned at a break still closes its cursor.
+    """
+    query = sa.select(*(AUDIT.c[name] for name in COLUMNS)).order_by(AUDIT.c.id)
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-            sa.select(AUDIT).order_by(AUDIT.c.id)
-        )
+        sql = str(query.compile(dialect=conn.dialect))
+        raw: Any = conn.connection.dbapi_connection
+        postgres = conn.dialect.name == "postgresql"
+        cursor = raw.cursor(name="srok_audit_walk") if postgres else raw.cursor()
         try:
-            for row in result.mappings():
-                yield dict(row)
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(batch):
+                yield from rows
         finally:
-            result.close()
+            cursor.close()
 
 
 def verify_chain(
@@ -153,7 +162,7 @@ def verify_chain(
     anchors: Iterable[tuple[int, str]] = (),
 ) -> Verdict:
     """Recompute the whole chain from the database."""
-    return verify(lambda: _walk(engine), anchor=anchor, anchors=anchors)
+    return verify_rows(lambda: _walk(engine), anchor=anchor, anchors=anchors)
 
 
 ACTION_WORDS = {

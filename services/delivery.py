@@ -8,7 +8,6 @@ unknown, and asks the channel whether it went before sending again.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import time
@@ -16,16 +15,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from domain.calendar import WorkingCalendar
-from domain.networks import NETWORKS
-from domain.quarter import Quarter
-from domain.reminders import Audience, ReminderKind, audience
-from models.tables import Account, Organ, Reminder, Specialist, Step, utcnow
+from models.tables import Reminder, utcnow
 from notifications.base import (
     Notifier,
     OutgoingMessage,
@@ -33,18 +27,18 @@ from notifications.base import (
     TransientDeliveryError,
     UnknownOutcome,
 )
-from notifications.templates import ReminderContent, render
-from services import action_links
+from services.claims import Ledger, Outcome
+from services.letters import ItContact, LetterBatch, WebLinks
 from services.recovery import (
     STALE_AFTER,
-    audit_outcome,
     recover_abandoned,
     resolve_unknown,
     settle_wait,
     still_unknown,
 )
 
-REMINDERS: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+__all__ = ["DeliveryReport", "ItContact", "WebLinks", "deliver", "worker_id"]
+
 SETTLE_LIMIT = 120.0  # seconds a run may wait for unknown outcomes to become checkable
 
 
@@ -69,155 +63,6 @@ class DeliveryReport:
     @property
     def ok(self) -> bool:
         return not (self.failed or self.retry_later or self.unknown or self.stopped)
-
-
-def _claim(engine: sa.Engine, reminder_id: int, worker: str) -> bool:
-    """Take a queued reminder for this worker; its audit entry commits with the claim."""
-    with engine.begin() as conn:
-        claimed = conn.execute(
-            sa.update(REMINDERS)
-            .where(REMINDERS.c.id == reminder_id, REMINDERS.c.state == "queued")
-            .values(
-                state="sending",
-                claimed_by=worker,
-                claimed_at=utcnow(),
-                attempts=REMINDERS.c.attempts + 1,
-            )
-            .returning(REMINDERS.c.account_id)
-        ).first()
-        if claimed is None:
-            return False
-        audit_outcome(conn, reminder_id, claimed[0], "sending", before="queued", actor=worker)
-        return True
-
-
-def _finish(
-    engine: sa.Engine, reminder_id: int, *, worker: str, state: str, **values: object
-) -> None:
-    """Record a delivery outcome and its audit entry in one transaction."""
-    with engine.begin() as conn:
-        account_id = conn.execute(
-            sa.update(REMINDERS)
-            .where(REMINDERS.c.id == reminder_id)
-            .values(state=state, **values)
-            .returning(REMINDERS.c.account_id)
-        ).scalar()
-        detail = values.get("last_error")
-        audit_outcome(
-            conn,
-            reminder_id,
-            account_id,
-            state,
-            before="sending",
-            actor=worker,
-            detail=str(detail) if detail else None,
-        )
-
-
-@dataclass(frozen=True)
-class ItContact:
-    """The IT department as letters name it: whom to ask, and where a reply goes."""
-
-    email: str
-    phone: str = ""
-
-    def words(self) -> str:
-        return self.email + (f", тел. {self.phone}" if self.phone else "")
-
-
-@dataclass(frozen=True)
-class WebLinks:
-    """Where letters send people: the web app's address, and the secret that signs links."""
-
-    base_url: str
-    secret: bytes
-    calendar: WorkingCalendar
-
-    def for_step(self, step: Step, reminder: Reminder) -> tuple[str | None, str]:
-        """Return the one-click link (organs' steps only) and the step's page in the app."""
-        token = action_links.issue(
-            secret=self.secret,
-            calendar=self.calendar,
-            step_id=step.id or 0,
-            clause=step.clause,
-            reminder_id=reminder.id or 0,
-            reminder_key=reminder.key,
-            on=reminder.on_date,
-        )
-        page = {"3.4": "/it/queue", "3.5": "/it/publication"}.get(
-            step.clause, f"/accounts/{step.account_id}"
-        )
-        action = f"{self.base_url}/act/{token}" if token else None
-        return action, f"{self.base_url}{page}"
-
-
-def build_message(
-    session: Session,
-    reminder: Reminder,
-    *,
-    sender: str,
-    links: WebLinks | None = None,
-    it_contact: ItContact | None = None,
-) -> OutgoingMessage:
-    """Compose a reminder, looking up the specialists' addresses only now."""
-    step = session.get(Step, reminder.step_id)
-    account = session.get(Account, reminder.account_id)
-    assert step is not None and account is not None
-    organ = session.get(Organ, account.organ_id)
-    assert organ is not None
-    ids = json.loads(reminder.specialist_ids)
-    people = (
-        session.exec(select(Specialist).where(col(Specialist.id).in_(ids))).all() if ids else []
-    )
-    to = tuple(sorted({p.email for p in people} | set(json.loads(reminder.mailboxes))))
-    cc = tuple(m for m in json.loads(reminder.cc_mailboxes) if m not in to)
-    for address in to + cc:
-        Address(addr_spec=address)  # one mailbox each: no line break, list or second @
-    copies = tuple(_copy_words(m, organ, step.clause) for m in cc)
-    action_url, page_url = links.for_step(step, reminder) if links else (None, None)
-    content = ReminderContent(
-        action_url=action_url,
-        page_url=page_url,
-        it_contact=it_contact.words() if it_contact else "",
-        key=reminder.key,
-        kind=ReminderKind(reminder.kind),
-        clause=step.clause,
-        due=reminder.due,
-        explanation=step.explanation or "",
-        provisional=step.provisional,
-        working_days_left=reminder.working_days_left,
-        working_days_late=reminder.working_days_late,
-        account_id=account.id or 0,
-        organ=organ.name,
-        network=NETWORKS[account.network].russian,
-        url=account.url,
-        copies=copies,
-        quarter=str(Quarter.of(step.counted_from))
-        if step.clause == "3.5" and step.counted_from
-        else None,
-    )
-    subject, text, html = render(content)
-    return OutgoingMessage(
-        key=reminder.key,
-        sender=sender,
-        to=to,
-        cc=cc,
-        subject=subject,
-        text=text,
-        html=html,
-        reply_to=it_contact.email if it_contact else None,
-    )
-
-
-def _copy_words(mailbox: str, organ: Organ, clause: str) -> str:
-    """Say whom an escalation's copy goes to, without naming the address."""
-    if audience(clause) is Audience.IT:
-        return "руководителю, курирующему отдел информатизации"
-    if mailbox == organ.head_email:
-        return "руководителю органа"
-    if mailbox == organ.email:
-        return "в орган"
-    return "в отдел информатизации"
 
 
 def deliver(
@@ -298,6 +143,9 @@ def _settle(
     return {f.reminder_id for f in findings if f.outcome == "requeued"}
 
 
+BATCH = 100  # reminders whose letters' rows are read in one go
+
+
 def _deliver_queue(
     engine: sa.Engine,
     notifier: Notifier,
@@ -312,84 +160,85 @@ def _deliver_queue(
     it_contact: ItContact | None = None,
 ) -> None:
     with Session(engine) as session:
-        queue = list(
-            session.exec(
+        queue = [
+            i
+            for i in session.exec(
                 select(Reminder.id).where(Reminder.state == "queued").order_by(col(Reminder.id))
             )
-        )
+            if i is not None and (only is None or i in only)  # others tried: the next run
+        ]
+    ledger = Ledger(engine, worker)
     unreachable = 0  # reminders in a row that ran out of retries on a transient fault
-    for reminder_id in queue:
-        if only is not None and reminder_id not in only:
-            continue  # already tried in this run: it waits for the next one
-        assert reminder_id is not None
-        if not _claim(engine, reminder_id, worker):
-            continue  # another worker has it
-        try:
+    try:
+        for start in range(0, len(queue), BATCH):
+            chunk = queue[start : start + BATCH]
             with Session(engine) as session:
-                reminder = session.get(Reminder, reminder_id)
-                assert reminder is not None
-                message = build_message(
-                    session, reminder, sender=sender, links=links, it_contact=it_contact
-                )
-            message.to_email()  # a letter that cannot be built fails here, not in a channel
-        except sa.exc.SQLAlchemyError:
-            raise  # the database, not the letter: the claim is recovered by the next run
-        except Exception as exc:
-            # Only the kind of error: its text may quote an address (п. 3.3 абзац 5).
-            reason = f"письмо не удалось составить ({type(exc).__name__}): проверьте адреса"
-            _finish(engine, reminder_id, worker=worker, state="failed", last_error=reason)
-            report.failed.append(reminder_id)
-            continue
-        if not message.to:
-            _finish(engine, reminder_id, worker=worker, state="failed", last_error="нет адресатов")
-            report.failed.append(reminder_id)
-            continue
-        outcome = _send_with_retries(notifier, message, attempts=attempts, backoff=backoff)
-        if isinstance(outcome, int):
-            _finish(
-                engine,
-                reminder_id,
-                worker=worker,
-                state="sent",
-                sent_at=utcnow(),
-                channel=notifier.channel,
-                last_error=None,
-                refused_recipients=outcome,
-            )
-            report.sent.append(reminder_id)
-            if outcome:
-                report.partial[reminder_id] = outcome
-        elif isinstance(outcome, UnknownOutcome):
-            _finish(
-                engine,
-                reminder_id,
-                worker=worker,
-                state="unknown",
-                channel=notifier.channel,
-                last_error=str(outcome),
-                claimed_at=utcnow(),  # the channel's records settle from the lost reply on
-            )
-        elif isinstance(outcome, PermanentDeliveryError) and not outcome.channel_wide:
-            _finish(engine, reminder_id, worker=worker, state="failed", last_error=str(outcome))
-            report.failed.append(reminder_id)
-        elif isinstance(outcome, PermanentDeliveryError):
-            _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
-            report.stopped = str(outcome)
-            return
-        else:
-            _finish(engine, reminder_id, worker=worker, state="queued", last_error=str(outcome))
-            report.retry_later.append(reminder_id)
-            unreachable += 1
-            if unreachable >= GIVE_UP_AFTER:
-                # The channel is down, not one letter: retrying each of the rest would
-                # take the run hours. They stay queued for the next run.
-                report.stopped = (
-                    f"{outcome}; {GIVE_UP_AFTER} напоминания подряд не ушли после повторов, "
-                    "канал считается недоступным до следующего запуска"
-                )
-                return
-            continue
-        unreachable = 0
+                letters = LetterBatch.load(session, chunk)
+            for reminder_id in chunk:
+                account_id = ledger.claim(reminder_id)
+                if account_id is None:
+                    continue  # another worker has it
+                try:
+                    message = letters.compose(
+                        reminder_id, sender=sender, links=links, it_contact=it_contact
+                    )
+                except Exception as exc:
+                    # Only the kind of error: its text may quote an address (п. 3.3 абзац 5).
+                    reason = f"письмо не удалось составить ({type(exc).__name__}): проверьте адреса"
+                    ledger.record(_failed(reminder_id, account_id, reason, report))
+                    continue
+                if not message.to:
+                    ledger.record(_failed(reminder_id, account_id, "нет адресатов", report))
+                    continue
+                outcome = _send_with_retries(notifier, message, attempts=attempts, backoff=backoff)
+                ledger.record(_judge(reminder_id, account_id, outcome, notifier.channel, report))
+                if isinstance(outcome, PermanentDeliveryError) and outcome.channel_wide:
+                    report.stopped = str(outcome)
+                    return
+                if not isinstance(outcome, TransientDeliveryError):
+                    unreachable = 0
+                    continue
+                unreachable += 1
+                if unreachable >= GIVE_UP_AFTER:
+                    # The channel is down, not one letter: retrying each of the rest would
+                    # take the run hours. They stay queued for the next run.
+                    report.stopped = (
+                        f"{outcome}; {GIVE_UP_AFTER} напоминания подряд не ушли после повторов, "
+                        "канал считается недоступным до следующего запуска"
+                    )
+                    return
+    finally:
+        ledger.close()
+
+
+def _failed(reminder_id: int, account_id: int, reason: str, report: DeliveryReport) -> Outcome:
+    report.failed.append(reminder_id)
+    return Outcome(reminder_id, account_id, "failed", {"last_error": reason})
+
+
+def _judge(
+    reminder_id: int,
+    account_id: int,
+    outcome: Exception | int,
+    channel: str,
+    report: DeliveryReport,
+) -> Outcome:
+    """Turn what the channel said into the reminder's next state, and note it in the report."""
+    if isinstance(outcome, int):
+        report.sent.append(reminder_id)
+        if outcome:
+            report.partial[reminder_id] = outcome
+        values = {"sent_at": utcnow(), "channel": channel, "last_error": None}
+        return Outcome(reminder_id, account_id, "sent", {**values, "refused_recipients": outcome})
+    if isinstance(outcome, UnknownOutcome):
+        values = {"channel": channel, "last_error": str(outcome)}
+        # The channel's records settle from the lost reply on.
+        return Outcome(reminder_id, account_id, "unknown", {**values, "claimed_at": utcnow()})
+    if isinstance(outcome, PermanentDeliveryError) and not outcome.channel_wide:
+        return _failed(reminder_id, account_id, str(outcome), report)
+    if not isinstance(outcome, PermanentDeliveryError):
+        report.retry_later.append(reminder_id)
+    return Outcome(reminder_id, account_id, "queued", {"last_error": str(outcome)})
 
 
 GIVE_UP_AFTER = 2  # transient failures in a row, each after all its retries, that stop a run

@@ -60,7 +60,10 @@ def _plan(session: Session, calendar: WorkingCalendar, day: date) -> None:
     session.commit()
 
 
-@pytest.mark.parametrize("stored", ["a@x.invalid\nBcc: b@y.invalid", "a@b@c", "a@x.invalid, b@x"])
+@pytest.mark.parametrize(
+    "stored",
+    ["a@x.invalid\nBcc: b@y.invalid", "a@b@c", "a@x.invalid, b@x", "иван@x.invalid"],
+)
 def test_a_letter_that_cannot_be_built_fails_alone_and_the_others_go_out(
     engine: sa.Engine, session: Session, calendar: WorkingCalendar, tmp_path: Path, stored: str
 ) -> None:
