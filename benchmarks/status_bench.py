@@ -22,6 +22,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from services.app import Srok
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -56,14 +62,57 @@ def generate_city(home: str, accounts: int) -> None:
     """Write the city in a process of its own (see main)."""
     from benchmarks.sweep_bench import AS_OF as DAY
     from benchmarks.sweep_bench import generate
-    from services.app import Srok
     from services.settings import Settings
 
     os.environ["SROK_HOME"] = home
+    from services.app import Srok
+
     app = Srok(dataclasses.replace(Settings.from_env(), today_override=DAY))
     app.init()
     generate(app, accounts)
+    add_history(app, accounts)
     app.engine.dispose()
+
+
+def add_history(app: Srok, accounts: int) -> None:
+    """Give the city what sweep_bench's generator leaves out: addresses and an audit trail.
+
+    Every account gets its address (every tenth one an earlier address too, for the
+    registry's history), and the chain one `account_created` entry an account, so
+    `audit log` has a city's worth of history to read.
+    """
+    from services.audit import append_many
+
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO account_address (account_id, url, valid_from, valid_until) "
+                "SELECT id, url || '-old', created_on, created_on FROM account WHERE id % 10 = 0"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO account_address (account_id, url, valid_from) "
+                "SELECT id, url, created_on FROM account"
+            )
+        )
+    batch = 50_000
+    for start in range(1, accounts + 1, batch):
+        with app.transaction() as session:
+            append_many(
+                session,
+                [
+                    {
+                        "action": "event.account_created",
+                        "entity": f"account:{a}",
+                        "actor": "bench",
+                        "account_id": a,
+                        "organ_id": (a - 1) // 7 + 1,
+                        "after": {"url": f"https://example.org/a{a}"},
+                    }
+                    for a in range(start, min(start + batch, accounts + 1))
+                ],
+            )
 
 
 def main() -> None:
