@@ -72,6 +72,21 @@ def stream_json(items: Iterable[Any], *, out: TextIO | None = None) -> None:
     out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
+def stream_lines(texts: Iterable[str], *, empty: str, out: TextIO | None = None) -> None:
+    """Print texts for people as they come, a thousand at a time; ``empty`` when none came."""
+    out = out or sys.stdout
+    lines: list[str] = []
+    printed = False
+    for text in texts:
+        lines.append(text)
+        if len(lines) == 1000:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+            printed = True
+    if lines or not printed:
+        out.write("\n".join(lines or [empty]) + "\n")
+
+
 def fail(error: RuleViolation, *, as_json: bool) -> None:
     """Report bad input: to stderr always, as JSON on stdout too when asked."""
     print(f"ошибка: {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ by then. Specialists (п. 3.3 абзац 5) are never read by the public functio
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -15,8 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.networks import NETWORKS
-from models.tables import Account, AccountAddress, Cycle, Organ, Specialist, Step
-from services.reminders import current_specialists
+from models.tables import Account, AccountAddress, AccountSpecialist, Cycle, Organ, Specialist, Step
 
 
 @dataclass(frozen=True)
@@ -105,59 +105,103 @@ def public_registry(session: Session, *, on: date) -> list[PublicEntry]:
 
 def internal_registry(session: Session) -> list[dict[str, Any]]:
     """Return the whole Registry for the IT department, specialists' contacts included."""
-    accounts = session.exec(
-        select(Account, Organ)
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .order_by(col(Organ.name), col(Account.network), col(Account.id))
-    ).all()
-    ids = [a.id for a, _ in accounts if a.id is not None]
-    people_by_account = current_specialists(session, ids)
-    people = {s.id: s for s in session.exec(select(Specialist))}
-    history: dict[int, list[AccountAddress]] = {}
-    for a in session.exec(
-        select(AccountAddress).order_by(col(AccountAddress.valid_from), col(AccountAddress.id))
-    ):
-        history.setdefault(a.account_id, []).append(a)
-    entered = {
-        account_id: done_on
-        for account_id, done_on in session.execute(
-            select(col(Step.account_id), col(Step.done_on))
-            .where(Step.clause == "3.4", col(Step.done_on).is_not(None))
-            .order_by(col(Step.done_on))
+    return list(iter_internal_registry(session))
+
+
+def iter_internal_registry(session: Session, *, batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """Yield the Registry an account at a time, by organ, network and id, in flat memory.
+
+    Accounts are read ``batch`` at a time; each batch's addresses, current
+    specialists and latest entry (п. 3.4) come by one query each over that
+    batch's ids, so no statement carries more than ``batch`` parameters.
+    """
+    accounts = (
+        session.connection()
+        .execution_options(yield_per=batch)
+        .execute(
+            sa.select(
+                col(Account.id),
+                col(Organ.name),
+                col(Account.network),
+                col(Account.url),
+                col(Account.active),
+                col(Account.created_on),
+            )
+            .join(Organ, col(Organ.id) == col(Account.organ_id))
+            .order_by(col(Organ.name), col(Account.network), col(Account.id))
         )
-    }
-    out = []
-    for account, organ in accounts:
-        assert account.id is not None
-        last_entry = entered.get(account.id)
-        out.append(
+    )
+    try:
+        for chunk in accounts.partitions(batch):
+            yield from _registry_rows(session, chunk)
+    finally:
+        accounts.close()
+
+
+def _registry_rows(session: Session, accounts: Sequence[Any]) -> Iterator[dict[str, Any]]:
+    ids = [row[0] for row in accounts]
+    history: dict[int, list[dict[str, Any]]] = {}
+    for account_id, url, valid_from, valid_until in session.execute(
+        sa.select(
+            col(AccountAddress.account_id),
+            col(AccountAddress.url),
+            col(AccountAddress.valid_from),
+            col(AccountAddress.valid_until),
+        )
+        .where(col(AccountAddress.account_id).in_(ids))
+        .order_by(col(AccountAddress.valid_from), col(AccountAddress.id))
+    ):
+        history.setdefault(account_id, []).append(
             {
-                "account_id": account.id,
-                "organ": organ.name,
-                "network": NETWORKS[account.network].russian,
-                "url": account.url,
-                "active": account.active,
-                "created_on": account.created_on.isoformat(),
-                "addresses": [
-                    {
-                        "url": a.url,
-                        "from": a.valid_from.isoformat(),
-                        "until": a.valid_until.isoformat() if a.valid_until else None,
-                    }
-                    for a in history.get(account.id, [])
-                ],
-                "entered_on": last_entry.isoformat() if last_entry else None,
-                "specialists": [
-                    {
-                        "id": sid,
-                        "full_name": people[sid].full_name,
-                        "position": people[sid].position,
-                        "phone": people[sid].phone,
-                        "email": people[sid].email,
-                    }
-                    for sid in people_by_account.get(account.id, [])
-                    if sid in people
-                ],
+                "url": url,
+                "from": valid_from.isoformat(),
+                "until": valid_until.isoformat() if valid_until else None,
             }
         )
-    return out
+    people: dict[int, list[dict[str, Any]]] = {}
+    for account_id, sid, full_name, position, phone, email in session.execute(
+        sa.select(
+            col(AccountSpecialist.account_id),
+            col(Specialist.id),
+            col(Specialist.full_name),
+            col(Specialist.position),
+            col(Specialist.phone),
+            col(Specialist.email),
+        )
+        .join(Specialist, col(Specialist.id) == col(AccountSpecialist.specialist_id))
+        .where(col(AccountSpecialist.account_id).in_(ids), col(AccountSpecialist.until).is_(None))
+        .order_by(col(AccountSpecialist.account_id), col(Specialist.id))
+    ):
+        people.setdefault(account_id, []).append(
+            {
+                "id": sid,
+                "full_name": full_name,
+                "position": position,
+                "phone": phone,
+                "email": email,
+            }
+        )
+    entered: dict[int, date] = dict(
+        session.execute(
+            sa.select(col(Step.account_id), sa.func.max(col(Step.done_on)))
+            .where(
+                col(Step.account_id).in_(ids),
+                col(Step.clause) == "3.4",
+                col(Step.done_on).is_not(None),
+            )
+            .group_by(col(Step.account_id))
+        ).all()
+    )
+    for account_id, organ, network, url, active, created_on in accounts:
+        last_entry = entered.get(account_id)
+        yield {
+            "account_id": account_id,
+            "organ": organ,
+            "network": NETWORKS[network].russian,
+            "url": url,
+            "active": active,
+            "created_on": created_on.isoformat(),
+            "addresses": history.get(account_id, []),
+            "entered_on": last_entry.isoformat() if last_entry else None,
+            "specialists": people.get(account_id, []),
+        }
