@@ -211,7 +211,7 @@ def iter_log(
         query = query.where(AUDIT.c.organ_id == organ_id)
     if since is not None:
         query = query.where(AUDIT.c.recorded_at >= since.isoformat())
-    result = session.connection().execution_options(yield_per=batch).execute(query)
+    result = session.connection().execute(query.execution_options(yield_per=batch))
     try:
         for row in result.mappings():
             yield _told(dict(row))

@@ -183,10 +183,8 @@ def _tallies(
     organs: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     judged: dict[tuple[date | None, date | None], Any] = {}
     late: list[tuple[tuple[int, str, str, int, str], Any]] = []
-    rows = (
-        session.connection()
-        .execution_options(yield_per=5000)
-        .execute(_step_rows(in_quarter, organ_id))
+    rows = session.connection().execute(
+        _step_rows(in_quarter, organ_id).execution_options(yield_per=5000)
     )
     for row in rows:
         clause = row.clause

@@ -168,8 +168,12 @@ def iter_internal_registry(session: Session, *, batch: int = 2000) -> Iterator[d
         .where(col(AccountSpecialist.until).is_(None))
         .order_by(col(Specialist.id)),
     }
-    connection = session.connection().execution_options(yield_per=batch)
-    results = {name: connection.execute(query) for name, query in queries.items()}
+    # Per statement: a Connection's own execution_options() would stay on it for every later one.
+    connection = session.connection()
+    results = {
+        name: connection.execute(query.execution_options(yield_per=batch))
+        for name, query in queries.items()
+    }
     try:
         addresses = _Follower(results["addresses"])
         specialists = _Follower(results["specialists"])

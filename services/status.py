@@ -181,7 +181,7 @@ def iter_step_views(
     """
     query = _step_query(account_id=account_id, organ_id=organ_id, open_only=open_only)
     judge = _judge(calendar, as_of)
-    result = session.connection().execution_options(yield_per=batch).execute(query)
+    result = session.connection().execute(query.execution_options(yield_per=batch))
     try:
         for row in result:
             yield _view(row, judge=judge)

@@ -138,7 +138,7 @@ def close_steps(
     A publication closes a п. 3.5 step for every account in the Registry: one
     audit INSERT and one UPDATE (executemany) per ``batch`` steps instead of two
     statements a step. The entries are those ``close_step`` writes, chained in
-    step id order; no statement carries more than one step's parameters.
+    step id order; no statement's parameters grow with the batch.
     """
     rows = session.execute(
         sa.select(
@@ -151,12 +151,6 @@ def close_steps(
         .where(col(Step.done_on).is_(None), *where)
         .order_by(col(Step.id))
     ).all()
-    table: sa.Table = Step.__table__  # type: ignore[attr-defined]
-    update = (
-        sa.update(table)
-        .where(table.c.id == sa.bindparam("step_id"))
-        .values(done_on=on, evidence=evidence, updated_at=sa.bindparam("now"))
-    )
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         append_many(
@@ -174,8 +168,19 @@ def close_steps(
                 for step_id, account_id, clause, calendar_version, due in chunk
             ],
         )
-        now = utcnow()
-        session.connection().execute(update, [{"step_id": r[0], "now": now} for r in chunk])
+        # The same condition over the batch's id range: exactly the rows selected above
+        # (a step added since has a larger id), in one statement of a few parameters.
+        session.execute(
+            sa.update(Step)
+            .where(
+                col(Step.id) >= chunk[0][0],
+                col(Step.id) <= chunk[-1][0],
+                col(Step.done_on).is_(None),
+                *where,
+            )
+            .values(done_on=on, evidence=evidence, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     closed = {r[0] for r in rows}
     for obj in list(session.identity_map.values()):  # loaded copies must not keep done_on None
         if isinstance(obj, Step) and obj.id in closed:
