@@ -136,9 +136,9 @@ def close_steps(
     """Close every open step ``where`` selects, as ``close_step`` closes one, in batches.
 
     A publication closes a п. 3.5 step for every account in the Registry: one
-    audit INSERT and one UPDATE (executemany) per ``batch`` steps instead of two
-    statements a step. The entries are those ``close_step`` writes, chained in
-    step id order; no statement's parameters grow with the batch.
+    audit INSERT and one UPDATE (over the batch's id range) per ``batch`` steps
+    instead of two statements a step. The entries are those ``close_step``
+    writes, chained in step id order; the UPDATE's parameters are a handful.
     """
     rows = session.execute(
         sa.select(
