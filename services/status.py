@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
@@ -53,7 +55,7 @@ def _step_query(
 ) -> sa.Select[*tuple[Any, ...]]:
     """Select the columns a view needs, not four ORM objects a row.
 
-    Dates come as ISO text (`CAST`, the same on SQLite and PostgreSQL): a view
+    Dates come as ISO text (SQLite stores them so; PostgreSQL's `to_char`): a view
     prints them so, and parsing 400,000 rows of dates only to print them again
     was a third of `srok status --json`. The order is ``_view``'s unpacking.
     """
@@ -91,8 +93,25 @@ def _step_query(
     return query
 
 
+class _IsoDate(FunctionElement[str]):
+    """A date column as ``YYYY-MM-DD`` text, whatever the server's DateStyle."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_IsoDate)
+def _iso_date_text(element: _IsoDate, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS VARCHAR)"  # SQLite keeps ISO text
+
+
+@compiles(_IsoDate, "postgresql")
+def _iso_date_pg(element: _IsoDate, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
 def _iso(column: Any) -> Any:
-    return sa.cast(col(column), sa.String).label(column.key)
+    return _IsoDate(col(column)).label(column.key)
 
 
 Judge = Callable[[str | None, str | None], StepStatus]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -13,6 +14,7 @@ from services.accounts import change_account
 from services.audit import iter_log, log, verify_chain
 from services.events import record_notice, record_publication, record_registry_entry
 from services.registry import iter_internal_registry
+from services.status import iter_step_views
 from tests.services.helpers import ACTOR, TODAY, account, organ, specialist
 
 
@@ -144,3 +146,19 @@ def test_the_log_streamed_in_small_batches_is_the_log(
 
     assert streamed == log(session) and len(streamed) > 20
     assert all(e["words"].startswith(f"№ {e['id']} ") for e in streamed)
+
+
+def test_status_dates_stay_iso_whatever_the_servers_date_style(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET DateStyle = 'SQL, DMY'"))
+
+    views = list(iter_step_views(session=session, calendar=calendar, as_of=TODAY, account_id=1))
+
+    assert [(v.clause, v.counted_from, v.due, v.done) for v in views[:2]] == [
+        ("3.1", "2026-10-01", "2026-10-06", "2026-10-02"),
+        ("1.4", "2026-10-01", "2026-10-08", None),
+    ]
+    assert views[0].cycle == "creation 2026-10-01" and views[0].state == "done"
