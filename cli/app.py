@@ -175,7 +175,7 @@ def status(
                 open_only=open_only,
             )
             if as_json:
-                stream_json(v.as_dict() for v in views)
+                stream_json(views)
                 return
             from cli.tables import print_status, print_summary
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, guard, srok
-from cli.output import emit, parse_date
+from cli.output import emit, parse_date, stream_json, stream_lines
 from domain.errors import RuleViolation
 
 audit_app = typer.Typer(help="Журнал изменений: проверка цепочки и история.", no_args_is_help=True)
@@ -70,15 +70,16 @@ def log(
     as_json: JsonFlag = False,
 ) -> None:
     """Рассказать историю изменений словами, от старых к новым."""
-    from services.audit import log as audit_log
+    from services.audit import iter_log
 
     with guard(as_json):
         day = parse_date("--since", since) if since else None
         with srok().transaction() as session:
-            entries = audit_log(session, account_id=account, organ_id=organ, since=day)
-        emit(
-            entries, as_json=as_json, human="\n".join(e["words"] for e in entries) or "записей нет"
-        )
+            entries = iter_log(session, account_id=account, organ_id=organ, since=day)
+            if as_json:
+                stream_json(entries)
+            else:
+                stream_lines((e["words"] for e in entries), empty="записей нет")
 
 
 def register(app: typer.Typer) -> None:

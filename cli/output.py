@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 # Typer carries its own copy of click: its parse errors are these classes, not click's.
 from typer._click import exceptions as click_errors
@@ -50,17 +50,41 @@ def emit(data: Any, *, as_json: bool, human: Callable[[], None] | str | None = N
         print(human)
 
 
-def stream_json(items: Iterable[Any]) -> None:
-    """Print a JSON array one element a line, as the items come: constant memory."""
-    out = sys.stdout
+def stream_json(items: Iterable[Any], *, out: TextIO | None = None) -> None:
+    """Print a JSON array one element a line, as the items come: constant memory.
+
+    A named tuple (``StepView``, ...) is written as an object of its fields.
+    Lines go out a thousand at a time: a write a line cost more than encoding it.
+    """
+    out = out or sys.stdout
     encode = json.JSONEncoder(ensure_ascii=False, default=str).encode  # the C encoder
-    first = True
-    out.write("[")
+    lines: list[str] = []
+    separator = "[\n"
     for item in items:
-        out.write("\n" if first else ",\n")
-        out.write(encode(item))
-        first = False
-    out.write("\n]\n" if not first else "]\n")
+        lines.append(encode(item._asdict() if hasattr(item, "_asdict") else item))
+        if len(lines) == 1000:
+            out.write(separator + ",\n".join(lines))
+            separator = ",\n"
+            lines.clear()
+    if lines:
+        out.write(separator + ",\n".join(lines))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def stream_lines(texts: Iterable[str], *, empty: str, out: TextIO | None = None) -> None:
+    """Print texts for people as they come, a thousand at a time; ``empty`` when none came."""
+    out = out or sys.stdout
+    lines: list[str] = []
+    printed = False
+    for text in texts:
+        lines.append(text)
+        if len(lines) == 1000:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+            printed = True
+    if lines or not printed:
+        out.write("\n".join(lines or [empty]) + "\n")
 
 
 def fail(error: RuleViolation, *, as_json: bool) -> None:

@@ -3,38 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli.app import DATE, DATE_HELP, ID_RANGE, JsonFlag, actor, guard, srok
-from cli.output import emit, parse_date, ru_date
+from cli.output import emit, parse_date, ru_date, stream_json, stream_lines
 
 
 def registry_show(as_json: JsonFlag = False) -> None:
     """Показать внутренний Реестр (п. 3.3) с контактами специалистов: только для отдела информатизации."""
-    from services.registry import internal_registry
+    from services.registry import iter_internal_registry
 
-    with guard(as_json):
-        with srok().transaction() as session:
-            rows = internal_registry(session)
-        lines = []
-        for r in rows:
-            lines.append(
-                f"{r['account_id']:>4}  {r['organ']} — {r['network']}: {r['url']} "
-                f"(создан {ru_date(r['created_on'])}, в Реестре: {ru_date(r['entered_on'], none='нет')})"
-            )
-            lines += [
-                f"        адрес {a['url']} с {ru_date(a['from'])}"
-                + (f" по {ru_date(a['until'])}" if a["until"] else "")
-                for a in r["addresses"]
-                if a["until"]
-            ]
-            lines += [
-                f"        ответственный: {p['full_name']}, {p['position']}, {p['phone']}, {p['email']}"
-                for p in r["specialists"]
-            ]
-        emit(rows, as_json=as_json, human="\n".join(lines) or "Реестр пуст")
+    with guard(as_json), srok().transaction() as session:
+        rows = iter_internal_registry(session)
+        if as_json:
+            stream_json(rows)
+        else:
+            stream_lines((_registry_lines(r) for r in rows), empty="Реестр пуст")
+
+
+def _registry_lines(r: dict[str, Any]) -> str:
+    lines = [
+        f"{r['account_id']:>4}  {r['organ']} — {r['network']}: {r['url']} "
+        f"(создан {ru_date(r['created_on'])}, в Реестре: {ru_date(r['entered_on'], none='нет')})"
+    ]
+    lines += [
+        f"        адрес {a['url']} с {ru_date(a['from'])}"
+        + (f" по {ru_date(a['until'])}" if a["until"] else "")
+        for a in r["addresses"]
+        if a["until"]
+    ]
+    lines += [
+        f"        ответственный: {p['full_name']}, {p['position']}, {p['phone']}, {p['email']}"
+        for p in r["specialists"]
+    ]
+    return "\n".join(lines)
 
 
 def publish(

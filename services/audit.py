@@ -201,6 +201,18 @@ def log(
     since: date | None = None,
 ) -> list[dict[str, Any]]:
     """Return the history as entries with a Russian sentence each."""
+    return list(iter_log(session, account_id=account_id, organ_id=organ_id, since=since))
+
+
+def iter_log(
+    session: Session,
+    *,
+    account_id: int | None = None,
+    organ_id: int | None = None,
+    since: date | None = None,
+    batch: int = 2000,
+) -> Iterator[dict[str, Any]]:
+    """Yield the history entry by entry, read ``batch`` rows at a time: flat memory for any length."""
     query = sa.select(AUDIT).order_by(AUDIT.c.id)
     if account_id is not None:
         query = query.where(AUDIT.c.account_id == account_id)
@@ -208,27 +220,33 @@ def log(
         query = query.where(AUDIT.c.organ_id == organ_id)
     if since is not None:
         query = query.where(AUDIT.c.recorded_at >= since.isoformat())
-    out = []
-    for row in session.connection().execute(query).mappings():
-        entry = dict(row)
-        after = json.loads(entry["after"]) if entry["after"] else {}
-        words = ACTION_WORDS.get(entry["action"], entry["action"])
-        what = [words]
-        if entry["clause"]:
-            what.append(f"п. {entry['clause']}")
-        for key in ("due", "done_on", "url", "kind", "quarter", "on"):
-            if after.get(key):
-                value = after[key]
-                if key in ("due", "done_on", "on") and isinstance(value, str) and len(value) == 10:
-                    value = ru(date.fromisoformat(value))
-                what.append(f"{key}: {value}")
-        when = (
-            datetime.fromisoformat(entry["recorded_at"])
-            .astimezone(CITY_ZONE)
-            .strftime("%d.%m.%Y %H:%M")
-        )
-        entry["words"] = (
-            f"№ {entry['id']} {when} {entry['actor']}: {entry['entity']} — " + "; ".join(what)
-        )
-        out.append(entry)
-    return out
+    result = session.connection().execute(query.execution_options(yield_per=batch))
+    try:
+        for row in result.mappings():
+            yield _told(dict(row))
+    finally:
+        result.close()
+
+
+def _told(entry: dict[str, Any]) -> dict[str, Any]:
+    """Add the entry's sentence: what happened, under which clause, to which dates."""
+    after = json.loads(entry["after"]) if entry["after"] else {}
+    words = ACTION_WORDS.get(entry["action"], entry["action"])
+    what = [words]
+    if entry["clause"]:
+        what.append(f"п. {entry['clause']}")
+    for key in ("due", "done_on", "url", "kind", "quarter", "on"):
+        if after.get(key):
+            value = after[key]
+            if key in ("due", "done_on", "on") and isinstance(value, str) and len(value) == 10:
+                value = ru(date.fromisoformat(value))
+            what.append(f"{key}: {value}")
+    when = (
+        datetime.fromisoformat(entry["recorded_at"])
+        .astimezone(CITY_ZONE)
+        .strftime("%d.%m.%Y %H:%M")
+    )
+    entry["words"] = f"№ {entry['id']} {when} {entry['actor']}: {entry['entity']} — " + "; ".join(
+        what
+    )
+    return entry

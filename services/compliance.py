@@ -10,8 +10,9 @@ share of steps met on time among those due in the quarter.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,7 +53,17 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "judged": self.judged, "on_time_rate": self.on_time_rate}
+        return {
+            "due": self.due,
+            "on_time": self.on_time,
+            "late": self.late,
+            "late_days": self.late_days,
+            "overdue": self.overdue,
+            "pending": self.pending,
+            "reminders": self.reminders,
+            "judged": self.judged,
+            "on_time_rate": self.on_time_rate,
+        }
 
 
 @dataclass
@@ -160,35 +171,56 @@ def _tallies(
     *,
     worst: int = 0,
 ) -> tuple[dict[str, dict[str, Tally]], list[dict[str, Any]]]:
-    """Tally the quarter's steps by owner and clause; return the ``worst`` late cases too."""
+    """Tally the quarter's steps by owner and clause; return the ``worst`` late cases too.
+
+    The rows stream past (plain columns, no ORM loading); a step is judged once
+    per distinct pair of dates, and only the ``worst`` late cases are kept.
+    """
     in_quarter = sa.and_(col(Step.due) >= quarter.first_day, col(Step.due) <= quarter.last_day)
     sent: dict[int, int] = dict(
         session.execute(_sent_reminders(quarter.first_day, quarter.last_day, organ_id)).all()
     )
     organs: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    late: list[tuple[Any, Any]] = []
-    for row in session.execute(_step_rows(in_quarter, organ_id)):
-        who = IT_DEPARTMENT if CLAUSES[row.clause].party is Party.IT else row.organ
-        tally = organs[who][row.clause]
-        status = evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of)
+    judged: dict[tuple[date | None, date | None], Any] = {}
+    late: list[tuple[tuple[int, str, str, int, str], Any]] = []
+    rows = session.connection().execute(
+        _step_rows(in_quarter, organ_id).execution_options(yield_per=5000)
+    )
+    for row in rows:
+        clause = row.clause
+        who = IT_DEPARTMENT if CLAUSES[clause].party is Party.IT else row.organ
+        tally = organs[who][clause]
+        key = (row.due, row.done_on)
+        status = judged.get(key)
+        if status is None:
+            status = judged[key] = evaluate(calendar, due=key[0], done_on=key[1], as_of=as_of)
         tally.due += 1
         tally.reminders += sent.get(row.id, 0)
-        if status.state is StepState.DONE:
+        state = status.state
+        if state is StepState.DONE:
             tally.on_time += 1
-        elif status.state is StepState.DONE_LATE:
+        elif state is StepState.DONE_LATE:
             tally.late += 1
             tally.late_days += status.late_working_days
-        elif status.state is StepState.OVERDUE:
+        elif state is StepState.OVERDUE:
             tally.overdue += 1
         else:
             tally.pending += 1
         if worst and status.late_working_days:
-            late.append((row, status))
-    cases = [_case(row, status, sent.get(row.id, 0)) for row, status in late]
-    cases = sorted(cases, key=_lateness_key)[:worst]
+            late.append(((-status.late_working_days, who, row.organ, row.account_id, clause), row))
+            if len(late) > 2 * worst + 1000:  # keep memory flat: only the worst can stay
+                late = heapq.nsmallest(worst, late, key=_first)
+    cases = [
+        _case(row, judged[(row.due, row.done_on)], sent.get(row.id, 0))
+        for _, row in heapq.nsmallest(worst, late, key=_first)
+    ]
     # The organs by name, then the IT department, so its own steps stand apart.
     order = sorted(organs, key=lambda o: (o == IT_DEPARTMENT, o))
     return {o: dict(organs[o]) for o in order}, cases
+
+
+def _first(item: tuple[Any, Any]) -> Any:
+    return item[0]
 
 
 def _late_now(

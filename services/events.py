@@ -16,7 +16,7 @@ from domain.quarter import Quarter
 from domain.web_address import parse_web_address
 from models.tables import Cycle, Publication, Step
 from services.accounts import get_account
-from services.steps import close_step, record_event, set_deadline
+from services.steps import ClosedStep, close_step, close_steps, record_event, set_deadline
 
 NOTICE_CLAUSES = ("3.1", "3.2")
 
@@ -203,7 +203,7 @@ def record_link(
 
 def record_publication(
     *, session: Session, quarter_text: str, on: date, actor: str, today: date
-) -> tuple[Publication, list[Step]]:
+) -> tuple[Publication, list[ClosedStep]]:
     """Record a publication of the public registry; close every п. 3.5 step it includes.
 
     The published registry holds every entry made up to the day of publication,
@@ -222,20 +222,17 @@ def record_publication(
         )
     publication = Publication(quarter=str(quarter), published_on=on)
     session.add(publication)
-    steps = list(
-        session.exec(
-            select(Step).where(
-                Step.clause == "3.5",
-                col(Step.done_on).is_(None),
-                col(Step.counted_from).is_not(None),
-                col(Step.counted_from) <= on,
-            )
-        )
-    )
-    for step in steps:
-        close_step(session, step, on=on, evidence=f"опубликовано за {quarter}")
-        session.add(step)
     session.flush()
+    steps = close_steps(
+        session,
+        [
+            col(Step.clause) == "3.5",
+            col(Step.counted_from).is_not(None),
+            col(Step.counted_from) <= on,
+        ],
+        on=on,
+        evidence=f"опубликовано за {quarter}",
+    )
     record_event(
         session,
         kind="registry_published",
