@@ -23,8 +23,16 @@ from services.audit import AUDIT, append_many, verify_chain
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="srok-audit-bench-") as scratch:
+        engine = make_engine(f"sqlite:///{Path(scratch) / 'audit.db'}")
+        try:
+            run(engine)
+        finally:
+            engine.dispose()
+
+
+def run(engine: sa.Engine) -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'audit.db'}")
     migrate(engine)
     started = time.perf_counter()
     batch = 50_000
