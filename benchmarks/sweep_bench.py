@@ -250,21 +250,31 @@ def one_day(app: Srok, accounts: int) -> None:
 
 
 def history(app: Srok, days: int) -> None:
-    """Sweep ``days`` working days in a row on one city: the daily cost as history grows."""
-    day, walls, cpus, queued = AS_OF, [], [], 0
+    """Sweep ``days`` working days in a row on one city: the daily cost as history grows.
+
+    More steps fall overdue day by day, so the days do not queue the same number of
+    reminders: the cost is compared per thousand reminders queued.
+    """
+    day, walls, cpus, counts = AS_OF, [], [], []
     for _ in range(days):
         report, wall, cpu = cpu_timed(lambda: sweep(app, on=day))  # noqa: B023 (called at once)
         walls.append(wall)
         cpus.append(cpu)
-        queued += report.queued
+        counts.append(max(report.queued, 1))
         day = app.calendar.add_working_days(day, 1)
     half = days // 2
-    print(f"{days} working days in a row ({queued} reminders queued in all), median sweep:")
+    print(
+        f"{days} working days in a row ({sum(counts)} reminders queued in all, "
+        f"{counts[0]} on the first day, {counts[-1]} on the last); median sweep:"
+    )
     for name, costs in (("wall", walls), ("CPU", cpus)):
-        early, late = statistics.median(costs[:half]), statistics.median(costs[half:])
+        per = [1000 * c / n for c, n in zip(costs, counts, strict=True)]
+        early, late = statistics.median(per[:half]), statistics.median(per[half:])
         print(
-            f"  {name:<4} {early:.2f} s over the first {half} days, {late:.2f} s over the last "
-            f"{days - half} (last/first {late / early:.2f}; flat is about 1)"
+            f"  {name:<4} {statistics.median(costs[:half]):.2f} s a day over the first {half} "
+            f"days, {statistics.median(costs[half:]):.2f} s over the last {days - half}; "
+            f"per 1,000 reminders {early:.2f} s, then {late:.2f} s (last/first {late / early:.2f}; "
+            "flat is about 1)"
         )
 
 

@@ -102,7 +102,7 @@ def plan_reminders(
         col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active)
     )
     # Plain rows through the connection: the ORM's row processing cost more than the query.
-    per_due = (
+    per_due: Sequence[Any] = (
         session.connection()
         .execute(
             sa.select(col(Step.due), sa.func.count())
@@ -132,7 +132,7 @@ def plan_reminders(
         col(Reminder.step_id) == col(Step.id),
         col(Reminder.due) == col(Step.due),
     )
-    rows = (
+    rows: Sequence[Any] = (
         session.connection()
         .execute(
             sa.select(
