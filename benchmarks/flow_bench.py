@@ -8,7 +8,7 @@ to that server), then times `srok sweep` on the demo city as separate processes:
 Each figure is wall seconds and the CPU seconds of the process (and its children:
 the temporary server), min / median / max; rounds are interleaved.
 
-Usage: python benchmarks/flow_bench.py [ROUNDS]   (default 5)
+Usage: python benchmarks/flow_bench.py [ROUNDS]   (default 3)
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def line(name: str, values: list[float]) -> str:
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     with tempfile.TemporaryDirectory(prefix="srok-flow-bench-") as scratch:
         port = free_port()
         base = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -156,6 +157,8 @@ def plan_reminders(
         session, [d[1] for d in due if audience(d[2]) is Audience.SPECIALISTS]
     )
     values = []
+    now = utcnow()
+    as_json = _list_json()
     for step_id, account_id, clause, step_due, organ_email, head_email, found in due:
         people: list[int] = []
         mailboxes: list[str] = []
@@ -184,14 +187,20 @@ def plan_reminders(
                 "working_days_left": found.working_days_left,
                 "working_days_late": found.working_days_late,
                 "state": "queued",
-                "specialist_ids": json.dumps(people),
-                "mailboxes": json.dumps(mailboxes),
-                "cc_mailboxes": json.dumps(cc),
+                "specialist_ids": as_json(tuple(people)),
+                "mailboxes": as_json(tuple(mailboxes)),
+                "cc_mailboxes": as_json(tuple(cc)),
                 "attempts": 0,
+                "queued_at": now,
             }
         )
     report.queued = _insert_new(session, values, as_of)
     return report
+
+
+def _list_json() -> Callable[[tuple[Any, ...]], str]:
+    """Write small lists as JSON once each: a city's reminders repeat a few hundred of them."""
+    return functools.lru_cache(maxsize=4096)(lambda items: json.dumps(list(items)))
 
 
 def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> int:
@@ -215,10 +224,10 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     table = Reminder.__table__  # type: ignore[attr-defined]
     statement = insert(table).on_conflict_do_nothing(index_elements=["key"])
-    now = utcnow()
     for chunk in _chunks(fresh, 5000):
         # One statement, many parameter sets: compiled once, not once per chunk.
-        session.execute(statement, [{**v, "queued_at": now} for v in chunk])
+        session.execute(statement, chunk)
+    people = {text: json.loads(text) for text in {v["specialist_ids"] for v in fresh}}
     append_many(
         session,
         [
@@ -230,7 +239,7 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
                     "kind": v["kind"],
                     "on": v["on_date"],
                     "due": v["due"],
-                    "specialist_ids": json.loads(v["specialist_ids"]),
+                    "specialist_ids": people[v["specialist_ids"]],
                 },
             }
             for v in fresh
