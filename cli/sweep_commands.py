@@ -35,7 +35,7 @@ def sweep(
     """Проверить сроки и разослать напоминания потоком deadline-sweep в Prefect.
 
     Запуск идёт на сервер из PREFECT_API_URL, иначе на запущенный `make serve`
-    (127.0.0.1:4200 или PREFECT_PORT), иначе на временный сервер (4–8 с дольше).
+    (127.0.0.1:4200 или PREFECT_PORT), иначе на временный сервер (на 8 с и более дольше).
     """
     from services.sweep import check_sweep
 

@@ -4,8 +4,8 @@ A flow run needs a Prefect API. ``PREFECT_API_URL`` names one; without it a
 server already running on this machine (`make serve`, 127.0.0.1:4200, or
 ``PREFECT_PORT``) is used when it answers, so the run appears in its UI and the
 command does not pay for a server of its own. Only when neither is there does
-Prefect start a temporary server for the process (measured: 4-8 s more per
-command on this 2-core machine), and one process at a time runs on it.
+Prefect start a temporary server for the process (measured: about 7 CPU-seconds
+and 8 s or more of wall time per command on this 2-core machine), and one process at a time runs on it.
 
 A city administration's server has no business calling home: client telemetry
 (DO_NOT_TRACK) and the server's analytics service, which otherwise prints a
@@ -51,7 +51,7 @@ class PrefectServer:
         return (
             "Prefect: сервер не найден (PREFECT_API_URL не задан, на "
             f"127.0.0.1:{local_port()} никто не отвечает) — временный сервер на время "
-            "команды, это 4–8 с; быстрее с запущенным `make serve`"
+            "команды, это ещё 8 с и больше; быстрее с запущенным `make serve`"
         )
 
 
