@@ -5,7 +5,8 @@ server already running on this machine (`make serve`, 127.0.0.1:4200, or
 ``PREFECT_PORT``) is used when it answers, so the run appears in its UI and the
 command does not pay for a server of its own. Only when neither is there does
 Prefect start a temporary server for the process (measured: about 7 CPU-seconds
-and 8 s or more of wall time per command on this 2-core machine), and one process at a time runs on it.
+and 8 s or more of wall time per command on this 2-core machine), and one
+process at a time runs on it.
 
 A city administration's server has no business calling home: client telemetry
 (DO_NOT_TRACK) and the server's analytics service, which otherwise prints a
