@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -108,12 +109,19 @@ def flow_runs_here(server: PrefectServer) -> Iterator[None]:
     command itself says when it failed, so here it is off; runs the worker
     starts from the deployments keep it.
     """
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
+    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if server.api_url:  # also right when Prefect was imported before the server was chosen
+        updates[PREFECT_API_URL] = server.api_url
     with ExitStack() as stack:
         if server.api_url is None:
             stack.enter_context(one_local_server())
-        stack.enter_context(temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+        stack.enter_context(temporary_settings(updates=updates))
         yield
 
 

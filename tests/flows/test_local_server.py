@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows.local import answers, choose_server
+from flows.local import answers, choose_server, flow_runs_here
 from tests.conftest import copy_database
 from tests.notifications.conftest import free_port
 
@@ -90,6 +90,22 @@ def test_an_api_url_wins_and_nothing_answering_means_a_temporary_server(
     assert (nobody.how, nobody.api_url) == ("temporary", None)
     assert "PREFECT_API_URL" not in os.environ
     assert "временный сервер" in nobody.said() and "make serve" in nobody.said()
+
+
+def test_runs_here_go_to_the_chosen_server_without_a_heartbeat_though_prefect_was_loaded(
+    healthy: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.settings import get_current_settings  # loaded: the session's server is set
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_PORT", str(healthy))
+
+    with flow_runs_here(choose_server()):
+        inside = get_current_settings()
+
+    assert inside.api.url == f"http://127.0.0.1:{healthy}/api"
+    assert inside.flows.heartbeat_frequency is None
+    assert get_current_settings().api.url != inside.api.url  # only for the runs inside
 
 
 def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
