@@ -9,6 +9,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 BENCH_ACCOUNTS ?= 100000
 BENCH_AUDIT ?= 1000000
+# BENCH_LARGE=1: the sweep on the issue's 300,000 accounts rather than BENCH_ACCOUNTS.
+SWEEP_ACCOUNTS := $(if $(BENCH_LARGE),300000,$(BENCH_ACCOUNTS))
 
 .PHONY: help demo test check lint bench serve clean
 
@@ -42,7 +44,8 @@ check: $(VENV)/.synced ## Lint, format check, type check
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
-	$(VENV)/bin/python benchmarks/sweep_bench.py $(BENCH_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/sweep_bench.py $(SWEEP_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/flow_bench.py
 	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
 	$(VENV)/bin/python benchmarks/delivery_bench.py

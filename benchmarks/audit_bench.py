@@ -29,9 +29,16 @@ ROUNDS = 3
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="srok-audit-bench-") as scratch:
+        engine = make_engine(f"sqlite:///{Path(scratch) / 'audit.db'}")
+        try:
+            run(engine, Path(scratch) / "audit.db")
+        finally:
+            engine.dispose()
+
+
+def run(engine: sa.Engine, path: Path) -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    path = Path(tempfile.mkdtemp()) / "audit.db"
-    engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     started = time.perf_counter()
     batch = 50_000

@@ -7,7 +7,11 @@
 3. Time the same through the Prefect flow (dry run), and report the overhead.
 4. Deliver a batch to a local SMTP server (aiosmtpd) and report messages/s.
 
-Usage: python benchmarks/sweep_bench.py [ACCOUNTS]   (default 100000)
+5. Sweep BENCH_DAYS (20) working days in a row: the daily cost as history grows.
+
+Usage: python benchmarks/sweep_bench.py [ACCOUNTS]   (default 100000; `make bench`
+passes 300000 when BENCH_LARGE=1). Everything it writes goes into one temporary
+folder, removed when it ends.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -31,7 +36,7 @@ from domain.calendar import WorkingCalendar
 from domain.lifecycle import publication_deadline
 from models.tables import Account, AccountSpecialist, Cycle, Organ, Specialist, Step, utcnow
 from services.app import Srok
-from services.reminders import plan_reminders
+from services.reminders import PlanReport, plan_reminders
 from services.settings import Settings
 
 AS_OF = date(2026, 12, 1)
@@ -161,42 +166,116 @@ def timed(fn):  # type: ignore[no-untyped-def]
     return result, time.perf_counter() - started
 
 
+def cpu_timed(fn):  # type: ignore[no-untyped-def]
+    """Wall and CPU seconds: on a shared machine the CPU time is the figure that holds."""
+    cpu = time.process_time()
+    result, wall = timed(fn)
+    return result, wall, time.process_time() - cpu
+
+
 def main() -> None:
     accounts = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    home = Path(tempfile.mkdtemp(prefix="srok-bench-"))
+    days = int(os.environ.get("BENCH_DAYS") or 20)
+    history_accounts = int(os.environ.get("BENCH_HISTORY_ACCOUNTS") or 20_000)
+    # Everything it writes (the cities, Prefect's temporary server database) goes into one
+    # temporary folder, removed at the end even on failure: a run used to leave 0.6 GB.
+    with tempfile.TemporaryDirectory(prefix="srok-bench-") as scratch:
+        os.environ["PREFECT_HOME"] = str(Path(scratch) / "prefect")
+        os.environ.pop("PREFECT_API_URL", None)
+        os.environ["PREFECT_PORT"] = "1"  # never a developer's server: a temporary one
+        app = city(Path(scratch) / "city", accounts)
+        try:
+            one_day(app, accounts)
+            deliver_bench(app)
+        finally:
+            app.close()
+        if days > 1:
+            app = city(Path(scratch) / "history", history_accounts)
+            try:
+                history(app, days)
+            finally:
+                app.close()
+
+
+def city(home: Path, accounts: int) -> Srok:
+    """Generate a city of ``accounts`` accounts in ``home`` (SROK_HOME, for the flow too)."""
     os.environ["SROK_HOME"] = str(home)
     app = Srok(dataclasses.replace(Settings.from_env(), today_override=AS_OF))
     app.init()
     _, gen = timed(lambda: generate(app, accounts))
     print(f"generated {accounts} accounts ({accounts * 4} steps) on SQLite in {gen:.1f} s")
+    return app
 
-    def plan(dry: bool):  # type: ignore[no-untyped-def]
-        with app.transaction() as session:
-            return plan_reminders(
-                session=session,
-                calendar=app.calendar,
-                as_of=AS_OF,
-                it_mailbox="it@example.invalid",
-                dry_run=dry,
-            )
 
-    _, dry_s = timed(lambda: plan(True))
-    real, real_s = timed(lambda: plan(False))
-    again, again_s = timed(lambda: plan(False))
+def sweep(app: Srok, *, dry: bool = False, on: date = AS_OF) -> PlanReport:
+    """The sweep's own work: judge every open step and queue the day's reminders (one transaction)."""
+    with app.transaction() as session:
+        return plan_reminders(
+            session=session,
+            calendar=app.calendar,
+            as_of=on,
+            it_mailbox="it@example.invalid",
+            dry_run=dry,
+        )
+
+
+def one_day(app: Srok, accounts: int) -> None:
+    _, dry_s, dry_cpu = cpu_timed(lambda: sweep(app, dry=True))
+    real, real_s, real_cpu = cpu_timed(lambda: sweep(app))
+    again, again_s, again_cpu = cpu_timed(lambda: sweep(app))
     print(f"open steps judged: {real.open_steps}, reminders due: {real.due} {real.by_kind}")
-    print(f"sweep, evaluate only (dry run):          {dry_s:6.2f} s")
-    print(f"sweep, evaluate and queue:               {real_s:6.2f} s  (floor: < 10 s)")
-    print(f"second sweep the same day (queues {again.queued}):  {again_s:6.2f} s")
+    print("seconds, wall / CPU of this process:")
+    print(f"sweep, evaluate only (dry run):          {dry_s:6.2f} / {dry_cpu:5.2f}")
+    print(
+        f"sweep, evaluate and queue:               {real_s:6.2f} / {real_cpu:5.2f}  (floor: < 10 s "
+        f"at 300,000 accounts; linear estimate {real_s * 300_000 / accounts:.1f} s wall, "
+        f"{real_cpu * 300_000 / accounts:.1f} s CPU; BENCH_LARGE=1 measures it)"
+    )
+    print(
+        f"second sweep the same day (queues {again.queued}):  {again_s:6.2f} / {again_cpu:5.2f}  "
+        f"= {100 * again_s / real_s:.0f} % of the first's wall, {100 * again_cpu / real_cpu:.0f} % "
+        "of its CPU (floor: < 20 %)"
+    )
 
     from flows.deadline_sweep import deadline_sweep
+    from flows.local import choose_server, flow_runs_here
 
-    deadline_sweep(as_of=AS_OF, dry_run=True)  # first flow of a process starts the server
-    _, flow_s = timed(lambda: deadline_sweep(as_of=AS_OF, dry_run=True))
+    with flow_runs_here(choose_server()):
+        deadline_sweep(as_of=AS_OF, dry_run=True)  # the first flow of a process starts a server
+        _, flow_s = timed(lambda: deadline_sweep(as_of=AS_OF, dry_run=True))
     print(
         f"the same dry run as a Prefect flow:      {flow_s:6.2f} s  "
         f"(Prefect overhead {flow_s - dry_s:+.2f} s, with its report task)"
     )
-    deliver_bench(app)
+
+
+def history(app: Srok, days: int) -> None:
+    """Sweep ``days`` working days in a row on one city: the daily cost as history grows.
+
+    More steps fall overdue day by day, so the days do not queue the same number of
+    reminders: the cost is compared per thousand reminders queued.
+    """
+    day, walls, cpus, counts = AS_OF, [], [], []
+    for _ in range(days):
+        report, wall, cpu = cpu_timed(lambda: sweep(app, on=day))  # noqa: B023 (called at once)
+        walls.append(wall)
+        cpus.append(cpu)
+        counts.append(max(report.queued, 1))
+        day = app.calendar.add_working_days(day, 1)
+    half = days // 2
+    print(
+        f"{days} working days in a row ({sum(counts)} reminders queued in all, "
+        f"{counts[0]} on the first day, {counts[-1]} on the last); median sweep:"
+    )
+    for name, costs in (("wall", walls), ("CPU", cpus)):
+        per = [1000 * c / n for c, n in zip(costs, counts, strict=True)]
+        early, late = statistics.median(per[:half]), statistics.median(per[half:])
+        print(
+            f"  {name:<4} {statistics.median(costs[:half]):.2f} s a day over the first {half} "
+            f"days, {statistics.median(costs[half:]):.2f} s over the last {days - half}; "
+            f"per 1,000 reminders {early:.2f} s, then {late:.2f} s (last/first {late / early:.2f}; "
+            "flat is about 1)"
+        )
 
 
 def deliver_bench(app: Srok, count: int = 500) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -126,6 +127,8 @@ def main() -> None:
             print(f"{label:<34}{p50:9.1f}{p95:9.1f}{p95 / floor[1]:15.1f}{first:10.1f}")
     finally:
         server.should_exit = True
+        app.close()
+        shutil.rmtree(home, ignore_errors=True)  # the city: hundreds of MB
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -14,7 +15,7 @@ import typer
 from cli.app import guard, srok
 from domain.dates import ru
 from domain.errors import RuleViolation
-from flows.local import quiet_local_prefect
+from flows.local import choose_server, flow_runs_here
 
 if TYPE_CHECKING:
     from services.app import Srok
@@ -162,14 +163,15 @@ def _reset(home: Path, db_path: str) -> None:
 
 
 def _sweep(days: list[date], outbox: Path) -> None:
-    quiet_local_prefect()
+    server = choose_server()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from prefect import tags
 
     from flows.deadline_sweep import deadline_sweep
 
     print(f"\nПроверка сроков через Prefect (поток deadline-sweep) на {len(days)} рабочих дня:")
-    with tags("srok", "demo"):
+    print(server.said(), file=sys.stderr)
+    with flow_runs_here(server), tags("srok", "demo"):
         for day in days:
             # A rehearsal: each day is swept as that day (a sweep never runs ahead of today).
             os.environ["SROK_TODAY"] = day.isoformat()

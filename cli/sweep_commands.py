@@ -9,7 +9,7 @@ import typer
 
 from cli.app import DATE, DATE_HELP, JsonFlag, guard, srok
 from cli.output import emit, parse_date, ru_date
-from flows.local import one_local_server, quiet_local_prefect
+from flows.local import choose_server, flow_runs_here
 
 outbox_app = typer.Typer(help="Напоминания: очередь и доставка.", no_args_is_help=True)
 
@@ -32,7 +32,11 @@ def sweep(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Проверить сроки и разослать напоминания потоком deadline-sweep в Prefect (временный локальный сервер, если не задан PREFECT_API_URL)."""
+    """Проверить сроки и разослать напоминания потоком deadline-sweep в Prefect.
+
+    Запуск идёт на сервер из PREFECT_API_URL, иначе на запущенный `make serve`
+    (127.0.0.1:4200 или PREFECT_PORT), иначе на временный сервер (на 8 с и более дольше).
+    """
     from services.sweep import check_sweep
 
     with guard(as_json):
@@ -41,13 +45,14 @@ def sweep(
         with application.transaction():
             pass  # an uninitialised database fails here, before Prefect starts
         check_sweep(application, as_of=day, dry_run=dry_run)  # a future day, a channel's settings
-        quiet_local_prefect()
+        server = choose_server()
+        print(server.said(), file=sys.stderr)
         from prefect import tags
 
         from flows.deadline_sweep import deadline_sweep
 
         try:
-            with one_local_server(), tags("srok", "deadline-sweep", "manual"):
+            with flow_runs_here(server), tags("srok", "deadline-sweep", "manual"):
                 state = deadline_sweep(as_of=day, dry_run=dry_run, return_state=True)
         except RuntimeError as exc:
             if "ephemeral" not in str(exc):

@@ -200,6 +200,15 @@ class Step(SQLModel, table=True):
             sqlite_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
             postgresql_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
         ),
+        # The sweep: open steps by due date, read from the index alone (services/reminders.py).
+        sa.Index(
+            "ix_step_open_due",
+            "due",
+            "account_id",
+            "clause",
+            sqlite_where=sa.text("done_on IS NULL AND due IS NOT NULL"),
+            postgresql_where=sa.text("done_on IS NULL AND due IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -255,6 +264,7 @@ class Reminder(SQLModel, table=True):
             "state IN ('queued', 'sending', 'sent', 'failed', 'unknown')",
             name="ck_reminder_state",
         ),
+        sa.Index("ix_reminder_on_date_step", "on_date", "step_id"),  # the sweep's day lookups
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from domain.calendar import WorkingCalendar
 from domain.reminders import (
     DEFAULT_POLICY,
     Audience,
+    ReminderDue,
     ReminderKind,
     ReminderPolicy,
     audience,
@@ -52,17 +54,19 @@ def current_specialists(session: Session, account_ids: Iterable[int]) -> dict[in
     ids = sorted(set(account_ids))
     if len(ids) > 20 * CHUNK:  # most of the city: one pass beats many IN lists
         wanted = set(ids)
-        for account_id, specialist_id in session.exec(
-            select(AccountSpecialist.account_id, AccountSpecialist.specialist_id).where(
-                col(AccountSpecialist.until).is_(None)
-            )
+        for account_id, specialist_id in session.connection().execute(
+            sa.select(
+                col(AccountSpecialist.account_id), col(AccountSpecialist.specialist_id)
+            ).where(col(AccountSpecialist.until).is_(None))
         ):
             if account_id in wanted:
                 found.setdefault(account_id, []).append(specialist_id)
         return {k: sorted(v) for k, v in found.items()}
     for chunk in _chunks(ids):
-        rows = session.exec(
-            select(AccountSpecialist.account_id, AccountSpecialist.specialist_id).where(
+        rows = session.connection().execute(
+            sa.select(
+                col(AccountSpecialist.account_id), col(AccountSpecialist.specialist_id)
+            ).where(
                 col(AccountSpecialist.account_id).in_(chunk),
                 col(AccountSpecialist.until).is_(None),
             )
@@ -93,33 +97,68 @@ def plan_reminders(
     if not calendar.is_working(as_of):
         report.skipped_day_off = True
         return report
-    rows = session.execute(
-        sa.select(
-            col(Step.id),
-            col(Step.account_id),
-            col(Step.clause),
-            col(Step.due),
-            col(Organ.email),
-            col(Organ.head_email),
+    # Which reminder a step gets depends on its due date alone, so the rule is applied
+    # once per distinct due date (a few hundred), not once per open step (the city).
+    open_step = sa.and_(
+        col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active)
+    )
+    # Plain rows through the connection: the ORM's row processing cost more than the query.
+    per_due: Sequence[Any] = (
+        session.connection()
+        .execute(
+            sa.select(col(Step.due), sa.func.count())
+            .join(Account, col(Account.id) == col(Step.account_id))
+            .where(open_step)
+            .group_by(col(Step.due))
         )
-        .join(Account, col(Account.id) == col(Step.account_id))
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active))
-    ).all()
-    report.open_steps = len(rows)
-    due = []
-    for step_id, account_id, clause, step_due, organ_email, head_email in rows:
+        .all()
+    )
+    found_on: dict[date, ReminderDue] = {}
+    kinds: Counter[str] = Counter()
+    for step_due, count in per_due:
+        report.open_steps += count
         found = reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
         if found is not None:
-            due.append((step_id, account_id, clause, step_due, organ_email, head_email, found))
-    report.due = len(due)
-    report.by_kind = dict(Counter(d[-1].kind.value for d in due))
-    if dry_run or not due:
+            found_on[step_due] = found
+            kinds[found.kind.value] += count
+            report.due += count
+    report.by_kind = dict(kinds)
+    if dry_run or not found_on:
         return report
+    # A step that already has its reminder of the day for the same due date (an
+    # earlier sweep) is not read again: a second sweep the same day reads only
+    # what changed since. The unique key still guards against a concurrent one.
+    already = sa.exists().where(
+        col(Reminder.on_date) == as_of,
+        col(Reminder.step_id) == col(Step.id),
+        col(Reminder.due) == col(Step.due),
+    )
+    rows: Sequence[Any] = (
+        session.connection()
+        .execute(
+            sa.select(
+                col(Step.id),
+                col(Step.account_id),
+                col(Step.clause),
+                col(Step.due),
+                col(Organ.email),
+                col(Organ.head_email),
+            )
+            .join(Account, col(Account.id) == col(Step.account_id))
+            .join(Organ, col(Organ.id) == col(Account.organ_id))
+            .where(open_step, col(Step.due).in_(sorted(found_on)), ~already)
+        )
+        .all()
+    )
+    if not rows:
+        return report
+    due = [(*row, found_on[row[3]]) for row in rows]
     specialists = current_specialists(
         session, [d[1] for d in due if audience(d[2]) is Audience.SPECIALISTS]
     )
     values = []
+    now = utcnow()
+    as_json = _list_json()
     for step_id, account_id, clause, step_due, organ_email, head_email, found in due:
         people: list[int] = []
         mailboxes: list[str] = []
@@ -148,14 +187,20 @@ def plan_reminders(
                 "working_days_left": found.working_days_left,
                 "working_days_late": found.working_days_late,
                 "state": "queued",
-                "specialist_ids": json.dumps(people),
-                "mailboxes": json.dumps(mailboxes),
-                "cc_mailboxes": json.dumps(cc),
+                "specialist_ids": as_json(tuple(people)),
+                "mailboxes": as_json(tuple(mailboxes)),
+                "cc_mailboxes": as_json(tuple(cc)),
                 "attempts": 0,
+                "queued_at": now,
             }
         )
     report.queued = _insert_new(session, values, as_of)
     return report
+
+
+def _list_json() -> Callable[[tuple[Any, ...]], str]:
+    """Write small lists as JSON once each: a city's reminders repeat a few hundred of them."""
+    return functools.lru_cache(maxsize=4096)(lambda items: json.dumps(list(items)))
 
 
 def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> int:
@@ -164,7 +209,11 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
     Keys queued earlier today are skipped before the insert; ON CONFLICT DO
     NOTHING covers a concurrent sweep that queues the same key meanwhile.
     """
-    existing = set(session.exec(select(Reminder.key).where(Reminder.on_date == as_of)))
+    existing = set(
+        session.connection()
+        .execute(sa.select(col(Reminder.key)).where(col(Reminder.on_date) == as_of))
+        .scalars()
+    )
     fresh = [v for v in values if v["key"] not in existing]
     if not fresh:
         return 0
@@ -175,10 +224,10 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     table = Reminder.__table__  # type: ignore[attr-defined]
     statement = insert(table).on_conflict_do_nothing(index_elements=["key"])
-    now = utcnow()
     for chunk in _chunks(fresh, 5000):
         # One statement, many parameter sets: compiled once, not once per chunk.
-        session.execute(statement, [{**v, "queued_at": now} for v in chunk])
+        session.execute(statement, chunk)
+    people = {text: json.loads(text) for text in {v["specialist_ids"] for v in fresh}}
     append_many(
         session,
         [
@@ -190,7 +239,7 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
                     "kind": v["kind"],
                     "on": v["on_date"],
                     "due": v["due"],
-                    "specialist_ids": json.loads(v["specialist_ids"]),
+                    "specialist_ids": people[v["specialist_ids"]],
                 },
             }
             for v in fresh

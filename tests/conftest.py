@@ -34,6 +34,11 @@ pytest_plugins = ["tests.site_server", "tests.browser_pw", "tests.ldap_server"]
 settings.register_profile("srok", deadline=None)
 settings.load_profile("srok")
 
+# A command that runs a flow uses a Prefect server answering on 127.0.0.1:PREFECT_PORT
+# (4200 by default: someone's `make serve`). Tests must not send runs to a developer's
+# server: nothing listens on port 1, so they get a temporary one unless a test says otherwise.
+os.environ["PREFECT_PORT"] = "1"
+
 PG_URL = os.environ.get("SROK_TEST_DATABASE_URL")
 TODAY = date(2026, 12, 1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -218,3 +219,43 @@ def test_an_unknown_outcome_is_checked_before_any_resend(
     assert first.ok and first.sent == [1]  # asked within the run: found by was_sent
     assert first.checked == [{"id": 1, "outcome": "sent", "found": FOUND_SENT}]
     assert second.sent == [] and len(notifier.sent) == 1  # never sent again
+
+
+def test_a_step_whose_deadline_moves_after_the_days_sweep_is_reminded_by_the_next_one(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    first = _plan(session, calendar, date(2026, 11, 5))  # 3.1 due 06.11: a heads-up
+    session.execute(
+        sa.text("UPDATE step SET due = '2026-11-05' WHERE clause = '3.1'")
+    )  # as a rebaseline would: now due today
+    session.commit()
+
+    again = _plan(session, calendar, date(2026, 11, 5))
+
+    assert (first.by_kind, again.by_kind) == ({"heads_up": 1}, {"due_today": 1})
+    assert again.queued == 1
+    kinds = session.execute(sa.select(Reminder.kind).order_by(Reminder.id)).scalars().all()
+    assert kinds == ["heads_up", "due_today"]
+
+
+def test_the_days_reminders_are_found_through_indexes_not_by_reading_the_history(
+    engine: sa.Engine,
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the query plans checked here are SQLite's words")
+    day = {"d": "2026-12-01"}
+
+    with engine.connect() as conn:
+        by_day = conn.execute(
+            sa.text("EXPLAIN QUERY PLAN SELECT key FROM reminder WHERE on_date = :d"), day
+        ).all()
+        open_by_due = conn.execute(
+            sa.text(
+                "EXPLAIN QUERY PLAN SELECT due, count(*) FROM step "
+                "WHERE done_on IS NULL AND due IS NOT NULL GROUP BY due"
+            )
+        ).all()
+
+    assert "ix_reminder_on_date_step" in str(by_day)
+    assert "ix_step_open_due" in str(open_by_due)
