@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from domain.audit import FIELDS, GENESIS
