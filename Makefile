@@ -9,6 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 BENCH_ACCOUNTS ?= 100000
 BENCH_AUDIT ?= 1000000
+BENCH_COMMENTS ?= 100000
 
 .PHONY: help demo test check lint bench serve clean
 
@@ -38,7 +39,7 @@ test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TES
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web
+	$(VENV)/bin/mypy domain moderation services models cli notifications flows publication citysite directory web
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
@@ -46,6 +47,7 @@ bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured
 	$(VENV)/bin/python benchmarks/status_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/audit_bench.py $(BENCH_AUDIT)
 	$(VENV)/bin/python benchmarks/web_bench.py $(BENCH_ACCOUNTS)
+	$(VENV)/bin/python benchmarks/moderation_bench.py $(BENCH_COMMENTS)
 
 serve: $(VENV)/.synced ## The web app on 127.0.0.1:8608 beside a Prefect server (4200), its deployments and a worker
 	scripts/serve.sh

@@ -193,6 +193,7 @@ def _register() -> None:
         calendar_commands,
         demo_command,
         event_commands,
+        moderation_commands,
         publish_commands,
         registry_commands,
         report_commands,
@@ -209,6 +210,7 @@ def _register() -> None:
     event_commands.register(app)
     publish_commands.register(app)
     web_commands.register(app)
+    moderation_commands.register(app)
     _registered = True
 
 
