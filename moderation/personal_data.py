@@ -1,4 +1,4 @@
-"""Citizens' personal data in comments (п. 2.5): phones, emails, СНИЛС, ИНН, ОГРН, passports,
+"""Citizens' personal data in comments (п. 2.5): phones, emails, СНИЛС, ИНН, ОГРНИП, passports,
 addresses down to the flat. Every fragment leaves here masked.
 """
 
@@ -15,8 +15,9 @@ from moderation.snils import is_valid_snils
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
 SNILS = re.compile(r"(?<![\d-])\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}(?![\d-])")
-# ИНН (10 or 12 digits) and ОГРН (13) or ОГРНИП (15), written as one number.
-NUMBER = re.compile(r"(?<![\d:/-])(?<!\d[.,])\d{10}(?:\d{2,5})?(?!\d|[.,:/-]\d)")
+# A citizen's ИНН has 12 digits and an individual entrepreneur's ОГРНИП 15; the 10-digit
+# ИНН and 13-digit ОГРН belong to organisations, whose numbers are public, not personal.
+NUMBER = re.compile(r"(?<![\d:/-])(?<!\d[.,])(?:\d{12}|\d{15})(?!\d|[.,:/-]\d)")
 PASSPORT = re.compile(
     r"(?:паспорт\w*|серия)\D{0,25}?(\d{2}\s?\d{2})\s*(?:№|номер|н\.|,)?\s*(\d{6})(?!\d)",
     re.IGNORECASE,
@@ -71,10 +72,10 @@ def _snils(text: str) -> Iterator[Flag]:
 def _registry_numbers(text: str) -> Iterator[Flag]:
     for match in NUMBER.finditer(text):
         digits = match.group()
-        if len(digits) in (10, 12) and inn.is_valid(digits):
+        if len(digits) == 12 and inn.is_valid(digits):
             yield _flag(text, match.start(), match.end(), "inn", mask_digits)
-        elif len(digits) in (13, 15) and ogrn.is_valid(digits):
-            yield _flag(text, match.start(), match.end(), "ogrn", mask_digits)
+        elif len(digits) == 15 and ogrn.is_valid(digits):
+            yield _flag(text, match.start(), match.end(), "ogrnip", mask_digits)
 
 
 def _passports(text: str) -> Iterator[Flag]:

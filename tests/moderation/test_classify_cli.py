@@ -1,22 +1,39 @@
-"""`srok moderation classify` end to end, in a subprocess: standard input in, flags out."""
+"""`srok moderation classify`: standard input in, flags out; once end to end in a subprocess."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
+
+import pytest
+
+from cli.app import run
 
 
-def classify(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "moderation", "classify", *args],
-        input=data,
-        capture_output=True,
-        timeout=120,
-    )
+@dataclass
+class Done:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
 
 
-def test_json_lists_every_comment_with_its_flags_and_masks_personal_data() -> None:
+@pytest.fixture
+def classify(monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]):
+    """Run the command in this process with ``data`` as its standard input."""
+
+    def classify(data: bytes, *args: str) -> Done:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        code = run(["moderation", "classify", *args])
+        out, err = capsysbinary.readouterr()
+        return Done(code, out, err)
+
+    return classify
+
+
+def test_json_lists_every_comment_with_its_flags_and_masks_personal_data(classify) -> None:
     lines = "Спасибо за сквер\nЗвоните 8-913-123-45-67\n\nПоставьте лайк!\n"
 
     done = classify(lines.encode(), "--json")
@@ -48,7 +65,7 @@ def test_json_lists_every_comment_with_its_flags_and_masks_personal_data() -> No
     assert b"123-45" not in done.stdout + done.stderr
 
 
-def test_text_output_names_the_line_the_category_and_the_rule_in_russian() -> None:
+def test_text_output_names_the_line_the_category_and_the_rule_in_russian(classify) -> None:
     done = classify("Спасибо\nну и х у й\n".encode())
 
     out = done.stdout.decode()
@@ -59,7 +76,12 @@ def test_text_output_names_the_line_the_category_and_the_rule_in_russian() -> No
 
 
 def test_input_that_is_not_utf8_exits_2_naming_the_line_and_the_clause() -> None:
-    done = classify("Спасибо\n".encode() + "Привет".encode("cp1251") + b"\n", "--json")
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "moderation", "classify", "--json"],
+        input="Спасибо\n".encode() + "Привет".encode("cp1251") + b"\n",
+        capture_output=True,
+        timeout=120,
+    )
 
     assert done.returncode == 2
     error = json.loads(done.stdout)["error"]

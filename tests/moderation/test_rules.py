@@ -59,6 +59,7 @@ def test_disguised_obscene_words_are_flagged_as_written(
         ("почта ivan.petrov@mail.ru", "i***@mail.ru", "personal_data.email"),
         ("СНИЛС 112-233-445 95", "***-***-*** 95", "personal_data.snils"),
         ("ИНН 500100732259.", "**********59", "personal_data.inn"),
+        ("ОГРНИП 304500116000157", "*************57", "personal_data.ogrnip"),
         ("паспорт 01 23 456789", "** ** ****89", "personal_data.passport"),
         ("ул. Ленина, д. 5, кв. 12", "ул. Ленина, д. *, кв. **", "personal_data.address"),
     ],
@@ -83,9 +84,11 @@ def test_personal_data_is_flagged_and_shown_only_masked(
         "на 7 квартале с 8 до 17",
         "Заявка № 123456789012",
         "СНИЛС 112-233-445 96",
+        "ИНН 500100732258",
+        "ИНН организации 7707083893, ОГРН 1027700132195",
     ],
 )
-def test_dates_sums_areas_and_wrong_check_digits_are_not_personal_data(text: str) -> None:
+def test_dates_sums_areas_organisations_and_wrong_check_digits_are_not_personal_data(text: str) -> None:
     assert flags_of(text) == []
 
 
