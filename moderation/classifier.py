@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from moderation import engagement, obscene, personal_data, spam
-from moderation.flags import Flag, mask_text
+from moderation.flags import Flag, mask_all, mask_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +48,17 @@ def classify(text: str, *, copies: int = 1) -> Verdict:
     ]
     flags.sort(key=lambda f: (f.start, f.category))
     shown = mask_text(text, private)
-    return Verdict(shown, tuple(_shown(f, text, shown) for f in flags))
+    return Verdict(shown, tuple(_shown(f, private, shown) for f in flags))
 
 
-def _shown(flag: Flag, text: str, shown: str) -> Flag:
-    """A spam flag over the whole comment shows it masked, like the comment itself."""
-    if flag.rule == "spam.repeated" and shown != text:
+def _shown(flag: Flag, private: list[Flag], shown: str) -> Flag:
+    """Mask any other flag that overlaps personal data: a link with a phone in it, a repeat."""
+    if flag.category == "personal_data":
+        return flag
+    if flag.rule == "spam.repeated" and private:
         return Flag(flag.category, shown.strip(), flag.rule, flag.start, flag.end)
+    if any(p.start < flag.end and flag.start < p.end for p in private):
+        return Flag(flag.category, mask_all(flag.fragment), flag.rule, flag.start, flag.end)
     return flag
 
 

@@ -78,6 +78,14 @@ def mask_email(fragment: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+_MAILBOX = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_all(fragment: str) -> str:
+    """Hide every digit and every mailbox: for a fragment that only overlaps personal data."""
+    return _DIGIT.sub("*", _MAILBOX.sub(lambda m: mask_email(m.group()), fragment))
+
+
 def mask_text(text: str, flags: list[Flag]) -> str:
     """Return ``text`` with every personal-data fragment replaced by its masked form."""
     out = text

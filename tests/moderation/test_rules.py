@@ -88,8 +88,19 @@ def test_personal_data_is_flagged_and_shown_only_masked(
         "ИНН организации 7707083893, ОГРН 1027700132195",
     ],
 )
-def test_dates_sums_areas_organisations_and_wrong_check_digits_are_not_personal_data(text: str) -> None:
+def test_dates_sums_areas_organisations_and_wrong_check_digits_are_not_personal_data(
+    text: str,
+) -> None:
     assert flags_of(text) == []
+
+
+def test_a_link_with_a_phone_in_it_shows_the_phone_masked_in_every_flag() -> None:
+    verdict = classify("Смотрите a-news.ru/ads/89131234567 и t.me/a_news")
+
+    shown = [flag.fragment for flag in verdict.flags]
+
+    assert not any("1234567" in fragment for fragment in [*shown, verdict.text])
+    assert "a-news.ru/ads/*********67" in verdict.text
 
 
 def test_the_snils_check_follows_the_mod_101_rule() -> None:
