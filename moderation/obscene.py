@@ -64,13 +64,12 @@ INNOCENT_STEMS = (
     "блях",
 )
 # Prefixes an obscene root takes: «на-», «за-», «разъ-»... A match after anything else is the
-# inside of an ordinary word: «су-хую», «пло-хую», «неб-лаго-», «кулебака», «икебана».
+# inside of an ordinary word: «су-хую», «неб-лаго-», «кулебака», «Оле-говна», «спло-хует».
 PREFIXES = frozenset(
     "_ на по ни не до от за о об рас раз при под пере недо вы у про с съ въ объ отъ подъ разъ изъ".replace(
         "_", ""
     ).split(" ")
 )
-VOWELS = frozenset("аеёиоуыэюя")
 
 # The library's expressions without their «[а-я]*» on either side: within one word the
 # match is the whole word anyway, and the bare cores search in linear time.
@@ -192,12 +191,10 @@ def _valid(match: re.Match[str], word: str) -> bool:
     """
     pattern = (match.lastindex or 1) - 1
     before = word[: match.start()]
-    if pattern in (1, 5, 7, 9):  # х-у-й..., е-б-а..., е-б-л..., е-б-ё-т
+    if pattern in (1, 2, 5, 7, 9, 12):  # х-у-й, о-х-у-е, е-б-а, е-б-л, е-б-ё-т, г-о-в-н
         return before in PREFIXES or before.endswith(("ъ", "ь"))
     if pattern == 11:  # б-л-я: «корабля», «потреблять», «неблагоустроенный»
         return not before or "бляд" in word
-    if pattern == 12:  # г-о-в-н: «Олеговна», «саговник»
-        return not before or before[-1] not in VOWELS
     if pattern == 15:  # ч-м-о: «корчма», «кучмы»
         return not before
     if pattern == 19:  # м-а-н-д: «команда», «мандарин», «Нормандия», «саламандра»
