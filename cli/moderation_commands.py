@@ -66,7 +66,7 @@ def classify(as_json: JsonFlag = False) -> None:
                 f"    {CATEGORY_WORDS[flag.category]}: «{flag.fragment}» — "
                 f"{RULE_WORDS[flag.rule]} ({flag.rule})"
             )
-    summary = ", ".join(f"{CATEGORY_WORDS[c]} {n}" for c, n in sorted(counts.items()))
+    summary = "; ".join(f"{CATEGORY_WORDS[c]} — {n}" for c, n in sorted(counts.items()))
     print(
         f"комментариев: {len(comments)}, отмечено: {flagged}" + (f" ({summary})" if summary else "")
     )
