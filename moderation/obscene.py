@@ -2,8 +2,9 @@
 
 python-obscene-words-filter's regular expressions are the base. Run over the whole
 text they match across words («клуб. Ляпин») and inside ordinary words («команда»,
-«разгребать», «корабля»), so here they run one word at a time, after undoing the usual
-disguises, and a list of innocent stems vetoes the ordinary words they catch.
+«плохую», «Олеговна»), so here they run one word at a time, after undoing the usual
+disguises, and a match counts only where an obscene root can stand: at the start of the
+word or after a prefix.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ EDGE_PUNCTUATION = "\"'«»„“”()[]{}.,!?;:…–—-"
 
 # Ordinary words the library's expressions catch in the middle of a word, found by running
 # every form of pymorphy3's dictionary (5.1 million) through this module. Most are caught
-# by where the match stands (see _VALID); these few are not.
+# by where the match stands (see _valid); these few are not.
 # «бляха» is a badge, and a euphemism, not the word itself.
 INNOCENT_STEMS = (
     "скипидар",
@@ -66,9 +67,8 @@ INNOCENT_STEMS = (
 # Prefixes an obscene root takes: «на-», «за-», «разъ-»... A match after anything else is the
 # inside of an ordinary word: «су-хую», «неб-лаго-», «кулебака», «Оле-говна», «спло-хует».
 PREFIXES = frozenset(
-    "_ на по ни не до от за о об рас раз при под пере недо вы у про с съ въ объ отъ подъ разъ изъ".replace(
-        "_", ""
-    ).split(" ")
+    {"", "на", "по", "ни", "не", "до", "от", "за", "о", "об", "рас", "раз", "при", "под"}
+    | {"пере", "недо", "вы", "у", "про", "с", "съ", "въ", "объ", "отъ", "подъ", "разъ", "изъ"}
 )
 
 # The library's expressions without their «[а-я]*» on either side: within one word the
