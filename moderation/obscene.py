@@ -47,6 +47,7 @@ LOOKALIKES = str.maketrans(
 CYRILLIC = re.compile(r"[а-яё]")
 NOT_LETTER = re.compile(r"[^а-яё*]")
 TOKEN = re.compile(r"\S+")
+EDGE_STARS = re.compile(r"^\*{2,}|\*{2,}$")
 EDGE_PUNCTUATION = "\"'«»„“”()[]{}.,!?;:…–—-"
 
 # Ordinary words the library's expressions catch in the middle of a word, found by running
@@ -85,7 +86,7 @@ EXTRA = re.compile(
     r"|сучк(?:а|у|ой|е)"  # not «сучки», «сучков»: twigs, in every tree-trimming complaint
     r"|(?:на|за|от|вы|у|про|по)?[её]б(?:у|ут|ешь|ись|итесь|ну|нул\w*|нут\w*|лан\w*|ош\w*)?"
     r"|ху[её](?:в|т|сос)\w*"
-    r"|п[иеі]?зд\w*|пздц\w*"
+    r"|п[иеі]зд\w*|пздц\w*|пзд"
     r")$"
 )
 
@@ -121,7 +122,8 @@ def _letters(token: str) -> str:
     lowered = token.lower()
     if CYRILLIC.search(lowered):
         lowered = lowered.translate(LOOKALIKES)
-    return NOT_LETTER.sub("", lowered)
+    # Two or more stars at a word's edge are emphasis («**Доставка**»), not hidden letters.
+    return EDGE_STARS.sub("", NOT_LETTER.sub("", lowered))
 
 
 def words(text: str) -> Iterator[Word]:

@@ -15,11 +15,20 @@ LINK_THRESHOLD = 2
 REPEAT_THRESHOLD = 3
 REPEAT_MIN_LETTERS = 20
 
+_PATH = r"(?:/(?:[^\s<>«»\"']*[^\s<>«»\"'.,;:!?)])?)?"  # a path, without the sentence's full stop
 LINK = re.compile(
-    r"(?:https?://|www\.)[^\s<>«»]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:ru|com|net|org|su|info|me|io|biz|online|site|shop|pro|top|xyz|club|ly|cc)"
-    r"\b(?:/[^\s<>«»]*)?"
-    r"|\b(?:[а-яё0-9-]+\.)+рф\b(?:/[^\s<>«»]*)?",
+    r"(?:https?://|www\.)[^\s<>«»\"'/]+"
+    + _PATH
+    + r"|\b(?:[a-z0-9-]+\.)+(?:ru|com|net|org|su|info|me|io|biz|online|site|shop|pro|top|xyz|club|ly|cc)\b"
+    + _PATH
+    + r"|\b(?:[а-яё0-9-]+\.)+рф\b"
+    + _PATH,
+    re.IGNORECASE,
+)
+# A network named by its bare address («вас нет на ok.ru?») points at no one.
+PLATFORM = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?(?:vk\.com|vk\.ru|ok\.ru|t\.me|max\.ru|dzen\.ru|rutube\.ru"
+    r"|youtube\.com|telegram\.org)/?",
     re.IGNORECASE,
 )
 MENTION = re.compile(r"(?<![\w.@])@[a-z0-9_.]{3,}", re.IGNORECASE)
@@ -80,7 +89,9 @@ def _outside_links(text: str) -> list[re.Match[str]]:
     found = [
         m
         for m in [*LINK.finditer(text), *MENTION.finditer(text)]
-        if not OFFICIAL.search(m.group()) and not any(s <= m.start() < e for s, e in mailboxes)
+        if not OFFICIAL.search(m.group())
+        and not PLATFORM.fullmatch(m.group())
+        and not any(s <= m.start() < e for s, e in mailboxes)
     ]
     return sorted(found, key=lambda m: m.start())
 
