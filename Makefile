@@ -11,6 +11,7 @@ BENCH_ACCOUNTS ?= 100000
 BENCH_AUDIT ?= 1000000
 # BENCH_LARGE=1: the sweep on the issue's 300,000 accounts rather than BENCH_ACCOUNTS.
 SWEEP_ACCOUNTS := $(if $(BENCH_LARGE),300000,$(BENCH_ACCOUNTS))
+BENCH_COMMENTS ?= 100000
 
 .PHONY: help demo test check lint bench serve clean
 
@@ -40,7 +41,7 @@ test: $(VENV)/.synced $(AXE) ## Run the tests (PostgreSQL ones too when SROK_TES
 check: $(VENV)/.synced ## Lint, format check, type check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain services models cli notifications flows publication citysite directory web networks
+	$(VENV)/bin/mypy domain moderation services models cli notifications flows publication citysite directory web networks
 
 bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured in the same run)
 	$(VENV)/bin/python benchmarks/calendar_bench.py
@@ -51,6 +52,7 @@ bench: $(VENV)/.synced ## Run the benchmarks (ratios against a baseline measured
 	$(VENV)/bin/python benchmarks/delivery_bench.py
 	$(VENV)/bin/python benchmarks/web_bench.py $(BENCH_ACCOUNTS)
 	$(VENV)/bin/python benchmarks/rules_bench.py
+	$(VENV)/bin/python benchmarks/moderation_bench.py $(BENCH_COMMENTS)
 
 serve: $(VENV)/.synced ## The web app on 127.0.0.1:8608 beside a Prefect server (4200), its deployments and a worker
 	scripts/serve.sh

@@ -203,6 +203,7 @@ def _register() -> None:
         demo_command,
         doctor_commands,
         event_commands,
+        moderation_commands,
         publish_commands,
         registry_commands,
         report_commands,
@@ -223,6 +224,7 @@ def _register() -> None:
     rules_commands.register(app)
     doctor_commands.register(app)
     backup_commands.register(app)
+    moderation_commands.register(app)
     _registered = True
 
 

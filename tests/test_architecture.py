@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).parents[1]
 OURS = {
     "domain",
+    "moderation",
     "models",
     "notifications",
     "publication",
@@ -35,6 +36,7 @@ ALLOWED = {
         "citysite",
         "directory",
         "networks",
+        "moderation",
     },
     "flows": {"flows", "services", "domain"},
     "cli": {
@@ -43,12 +45,15 @@ ALLOWED = {
         "domain",
         "flows",
         "web",
-    },  # `srok sweep` runs the flow, `srok web` the app
+        "moderation",
+    },  # `srok sweep` runs the flow, `srok web` the app, `srok moderation classify` the rules
     "web": {"web", "services", "domain", "publication", "directory"},  # /registry; AD login
     "publication": {"publication", "domain"},
     "citysite": {"citysite", "domain"},
     "directory": {"directory", "domain"},
     "networks": {"networks", "domain"},
+    # п. 2.5 rules that need PyPI libraries, so they cannot live in the stdlib-only domain
+    "moderation": {"moderation", "domain"},
 }
 
 
