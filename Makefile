@@ -21,7 +21,9 @@ help: ## List the targets
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --inexact --compile-bytecode --quiet
+	# srok itself is reinstalled each time: its editable install lists the packages it had
+	# when installed, so a package added since (networks/, moderation/) would not import.
+	$(UV) sync --frozen --inexact --compile-bytecode --quiet --reinstall-package srok
 	@touch $@
 
 demo: $(VENV)/.synced ## Build the demo city in var/demo and print its deadlines
