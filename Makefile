@@ -18,11 +18,11 @@ BENCH_COMMENTS ?= 100000
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
+# srok itself is reinstalled on every sync: its editable install lists the packages it had
+# when installed, so a package added since (networks/, moderation/) would not import.
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
-	# srok itself is reinstalled each time: its editable install lists the packages it had
-	# when installed, so a package added since (networks/, moderation/) would not import.
 	$(UV) sync --frozen --inexact --compile-bytecode --quiet --reinstall-package srok
 	@touch $@
 
