@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from services.doctor import Finding
 from services.doctor_prefect import check_prefect
 from tests.flows.conftest import prefect_server  # noqa: F401 (the session's test server)
 from tests.flows.test_deployments import _env, _prefect
 from tests.notifications.conftest import free_port
+
+PREFECT_YAML = Path(__file__).parents[2] / "prefect.yaml"
 
 
 def by_check(findings: list[Finding]) -> dict[str, Finding]:
@@ -114,4 +118,5 @@ def test_the_expected_deployments_are_read_from_prefect_yaml() -> None:
     found = {(d["name"], d["entrypoint"], d["pool"]) for d in expected_deployments()}
 
     assert ("daily", "flows/deadline_sweep.py:deadline_sweep", "srok") in found
-    assert len(found) == 4
+    assert len(found) == len(yaml.safe_load(PREFECT_YAML.read_text())["deployments"])
+    assert ("weekly", "flows/standing_rules.py:standing_rules", "srok") in found
