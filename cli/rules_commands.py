@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
-from cli.output import dump, stream_json
+from cli.output import dump, ru_date, stream_json
 from domain.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -146,12 +146,13 @@ def unnotified_list(
             state = (
                 "открыта"
                 if item["closed_on"] is None
-                else f"закрыта {item['closed_on']}: {OUTCOMES.get(item['outcome'], item['outcome'])}"
+                else f"закрыта {ru_date(item['closed_on'])}: {OUTCOMES.get(item['outcome'], item['outcome'])}"
                 + (f" — {item['reason']}" if item["reason"] else "")
             )
             print(
                 f"{item['id']}. {item['url']} — {item['organ']}, страница {item['page']}, "
-                f"впервые {item['first_seen_on']}, последний раз {item['last_seen_on']}; {state}"
+                f"впервые {ru_date(item['first_seen_on'])}, "
+                f"последний раз {ru_date(item['last_seen_on'])}; {state}"
             )
 
 

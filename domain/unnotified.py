@@ -9,6 +9,7 @@ the network's front page, share buttons, a single post or video, a redirect.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -26,7 +27,8 @@ NOT_ACCOUNTS = {
     "rutube": ("video", "search", "feeds", "shorts"),
     "dzen": ("a", "b", "video", "news", "search", "shorts"),
 }
-POST_PREFIXES = ("wall", "photo", "topic", "clip")  # vk.com/wall-1_2: a post of someone
+# vk.com/wall-1_2, vk.com/video-1_2: one post or video of someone, not an account
+ONE_ITEM = re.compile(r"(wall|photo|video|clip|topic|album|doc|audio|music)-?\d+_\d+")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def social_links(hrefs: Iterable[str], *, base: str) -> list[SocialLink]:
         if net.code == "telegram":
             url = url.replace("https://t.me/s/", "https://t.me/", 1)  # the public preview
         first = url.removeprefix("https://").split("/")[1]
-        if first in NOT_ACCOUNTS.get(net.code, ()) or first.startswith(POST_PREFIXES):
+        if first in NOT_ACCOUNTS.get(net.code, ()) or ONE_ITEM.fullmatch(first):
             continue
         if first.startswith("+"):
             continue  # a Telegram invite: a token, not the channel's address
