@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,7 +12,6 @@ from cli.output import dump, ru_date, stream_json
 from domain.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from models.tables import UnnotifiedAccount
     from services.rules import RuleResult
 
 rules_app = typer.Typer(
@@ -125,7 +124,7 @@ def unnotified_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Аккаунты, на которые ссылается сайт города, но о которых srok не уведомили (п. 3.1)."""
-    from services.unnotified import findings
+    from services.unnotified import finding_view, findings
 
     with guard(as_json):
         application = srok()
@@ -136,7 +135,7 @@ def unnotified_list(
                 actor=actor(),
                 include_closed=include_closed,
             )
-            items = [_finding(row, organ) for row, organ in rows]
+            items = [finding_view(row, organ) for row, organ in rows]
         if as_json:
             print(dump(items))
             return
@@ -187,22 +186,6 @@ def unnotified_dismiss(
             print(dump(done))
             return
         print(f"находка {done['id']} ({done['url']}) закрыта: не аккаунт органа — {done['reason']}")
-
-
-def _finding(row: UnnotifiedAccount, organ: str) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "url": row.url,
-        "network": row.network,
-        "organ_id": row.organ_id,
-        "organ": organ,
-        "page": row.page,
-        "first_seen_on": row.first_seen_on.isoformat(),
-        "last_seen_on": row.last_seen_on.isoformat(),
-        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-        "outcome": row.outcome,
-        "reason": row.reason,
-    }
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -222,3 +223,20 @@ def dismiss_finding(
         )
     _close(session, row, outcome=DISMISSED, on=today, actor=actor, reason=why)
     return row
+
+
+def finding_view(row: UnnotifiedAccount, organ: str) -> dict[str, Any]:
+    """A finding as `srok rules unnotified list --json` prints it."""
+    return {
+        "id": row.id,
+        "url": row.url,
+        "network": row.network,
+        "organ_id": row.organ_id,
+        "organ": organ,
+        "page": row.page,
+        "first_seen_on": row.first_seen_on.isoformat(),
+        "last_seen_on": row.last_seen_on.isoformat(),
+        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        "outcome": row.outcome,
+        "reason": row.reason,
+    }
