@@ -36,16 +36,19 @@ def test_every_network_srok_knows_is_read_and_other_sites_are_not() -> None:
 
 
 def test_share_buttons_posts_videos_invites_and_front_pages_are_not_accounts() -> None:
-    assert _urls(
-        "https://vk.com/share.php?url=https%3A%2F%2Fnovoaltaysk.ru",
-        "https://vk.com/wall-123_45",
-        "https://vk.com/video-123_456",
-        "https://rutube.ru/video/abc/",
-        "https://t.me/+AbCdEf",
-        "https://t.me/share/url?url=x",
-        "https://vk.com/",
-        "mailto:kultura@example.invalid",
-    ) == []
+    assert (
+        _urls(
+            "https://vk.com/share.php?url=https%3A%2F%2Fnovoaltaysk.ru",
+            "https://vk.com/wall-123_45",
+            "https://vk.com/video-123_456",
+            "https://rutube.ru/video/abc/",
+            "https://t.me/+AbCdEf",
+            "https://t.me/share/url?url=x",
+            "https://vk.com/",
+            "mailto:kultura@example.invalid",
+        )
+        == []
+    )
 
 
 def test_the_telegram_preview_address_names_the_channel_itself() -> None:
