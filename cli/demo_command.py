@@ -20,6 +20,7 @@ from flows.local import choose_server, flow_runs_here
 if TYPE_CHECKING:
     from services.app import Srok
     from services.publish import PublishResult
+    from services.rules import RuleResult
 
 
 def demo(
@@ -59,6 +60,7 @@ def demo(
         for line in log.lines:
             print(line)
         _check_links(application)
+        _standing_rules(application)
         days: list[date] = []
         day = DEMO_DAY
         while len(days) < sweep_days:
@@ -115,6 +117,50 @@ def _check_links(application: Srok) -> None:
         f"найдено {len(organ.found)} (аккаунты {organ.found}), нет ссылки {len(organ.missing)} "
         f"(аккаунты {organ.missing}); копия: {application.settings.home / 'site'}"
     )
+
+
+def _standing_rules(application: Srok) -> None:
+    """Check the demo's accounts on local fake networks (п. 2.1, 2.4) and its site for п. 3.1."""
+    from services.demo_networks import check_demo_city
+
+    seen = check_demo_city(application)
+    week, results = seen.week, seen.results
+    print(
+        f"\nПостоянные требования за {week} ({week.in_words()}), спрошены локальные копии "
+        "ВКонтакте, Одноклассников, Telegram и MAX (srok rules check):"
+    )
+    checked = [r for r in results if r.checked]
+    print(
+        f"  проверено {len(checked)} из {len(results)}, выполнено "
+        f"{sum(1 for r in checked if r.ok)}; нарушения и непроверенное:"
+    )
+    for result in results:
+        if not (result.checked and result.ok):
+            print(f"  {seen.urls.get(result.account_id, result.account_id)}: {_rule_line(result)}")
+    # п. 1.2 (обязательные аккаунты, issue 13 part 2): the required account's finding goes here.
+    print(
+        "\nАккаунты, о которых не уведомили (п. 3.1), — для ИТ-отдела (srok rules unnotified list):"
+    )
+    for row, organ in seen.unnotified:
+        print(
+            f"  {row.id}. {row.url} — ссылка на странице {row.page} ({organ}), "
+            f"впервые {row.first_seen_on.strftime('%d.%m.%Y')}"
+        )
+    if not seen.unnotified:
+        print("  не найдено")
+
+
+def _rule_line(result: RuleResult) -> str:
+    if not result.checked:
+        return f"п. {result.rule} не проверено — {result.reason}"
+    if result.rule == "2.1":
+        return (
+            f"п. 2.1 — {result.figures['posts']} публикаций за неделю, "
+            f"нужно не менее {result.figures['required']}"
+        )
+    words = {"name": "наименования", "address": "адреса", "email": "эл. почты", "phone": "телефона"}
+    missing = ", ".join(words.get(m, m) for m in result.figures.get("missing") or [])
+    return f"п. {result.rule} — в описании нет {missing}"
 
 
 def _publish(application: Srok, published: PublishResult | None) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import ID_RANGE, JsonFlag, guard, srok
-from cli.output import stream_json
+from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
+from cli.output import dump, ru_date, stream_json
 from domain.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -77,6 +78,114 @@ def _line(result: RuleResult) -> str:
         return head + "описание полное"
     names = ", ".join(FIELD_WORDS.get(m, m) for m in missing)
     return head + f"в описании не хватает: {names}"
+
+
+unnotified_app = typer.Typer(
+    help="Аккаунты, о которых не уведомили (п. 3.1): ссылки на страницах органов на сайте города.",
+    no_args_is_help=True,
+)
+rules_app.add_typer(unnotified_app, name="unnotified")
+OUTCOMES = {"registered": "зарегистрирован в srok", "dismissed": "не аккаунт органа"}
+
+
+@unnotified_app.command("check")
+def unnotified_check(
+    organ: Annotated[
+        int | None, typer.Option("--organ", metavar="ID", help="Только этот орган.", **ID_RANGE)
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Прочитать страницы органов на сайте города и записать ссылки на неизвестные srok аккаунты."""
+    from services.unnotified import run_scan
+
+    with guard(as_json):
+        report = run_scan(srok(), actor=actor(), organ_id=organ)
+        if as_json:
+            print(dump(dataclasses.asdict(report)))
+            return
+        for look in report.pages:
+            head = f"{look.organ}: {look.page}"
+            if look.problem:
+                print(f"{head} — не прочитана: {look.problem}")
+            else:
+                print(
+                    f"{head} — ссылок на аккаунты {look.links}, неизвестных srok {len(look.unknown)}"
+                )
+        print(
+            f"новых находок: {len(report.opened)}, закрыто (аккаунт зарегистрирован): {len(report.closed)}"
+        )
+
+
+@unnotified_app.command("list")
+def unnotified_list(
+    include_closed: Annotated[
+        bool, typer.Option("--all", help="Показать и закрытые находки.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Аккаунты, на которые ссылается сайт города, но о которых srok не уведомили (п. 3.1)."""
+    from services.unnotified import finding_view, findings
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            rows = findings(
+                session=session,
+                today=application.today(),
+                actor=actor(),
+                include_closed=include_closed,
+            )
+            items = [finding_view(row, organ) for row, organ in rows]
+        if as_json:
+            print(dump(items))
+            return
+        if not items:
+            print("аккаунтов, о которых не уведомили, не найдено")
+        for item in items:
+            state = (
+                "открыта"
+                if item["closed_on"] is None
+                else f"закрыта {ru_date(item['closed_on'])}: {OUTCOMES.get(item['outcome'], item['outcome'])}"
+                + (f" — {item['reason']}" if item["reason"] else "")
+            )
+            print(
+                f"{item['id']}. {item['url']} — {item['organ']}, страница {item['page']}, "
+                f"впервые {ru_date(item['first_seen_on'])}, "
+                f"последний раз {ru_date(item['last_seen_on'])}; {state}"
+            )
+
+
+@unnotified_app.command("dismiss")
+def unnotified_dismiss(
+    finding: Annotated[
+        int,
+        typer.Option(
+            "--id", metavar="N", help="Номер находки (srok rules unnotified list).", **ID_RANGE
+        ),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="ТЕКСТ", help="Почему это не аккаунт органа.")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Отметить находку: это не аккаунт органа (с причиной; запись в журнал изменений)."""
+    from services.unnotified import dismiss_finding
+
+    with guard(as_json):
+        application = srok()
+        with application.transaction() as session:
+            row = dismiss_finding(
+                session=session,
+                finding_id=finding,
+                reason=reason,
+                today=application.today(),
+                actor=actor(),
+            )
+            done = {"id": row.id, "url": row.url, "outcome": row.outcome, "reason": row.reason}
+        if as_json:
+            print(dump(done))
+            return
+        print(f"находка {done['id']} ({done['url']}) закрыта: не аккаунт органа — {done['reason']}")
 
 
 def register(app: typer.Typer) -> None:

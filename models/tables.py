@@ -435,3 +435,28 @@ class RuleCheck(SQLModel, table=True):
     figures: str = "{}"  # JSON
     answers_sha256: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
     requests: int = 0
+
+
+class UnnotifiedAccount(SQLModel, table=True):
+    """П. 3.1: an account an organ's page on the city site links to, that srok was never told of.
+
+    A finding for the IT department, one row per canonical address for ever:
+    open from the day first seen until the account is registered in srok
+    (``outcome`` "registered") or someone marks it as not the organ's
+    ("dismissed", with the reason). A dismissed address is not reopened.
+    """
+
+    __tablename__ = "unnotified_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=sa.Column(sa.String(), nullable=False, unique=True))
+    network: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    organ_id: int = Field(foreign_key="organ.id", index=True)
+    page: str  # the organ's page where the link was seen
+    href: str  # the link as the page gives it
+    first_seen_on: date
+    last_seen_on: date
+    closed_on: date | None = None
+    outcome: str | None = Field(default=None, sa_column=sa.Column(sa.String(16)))
+    reason: str | None = None
+    account_id: int | None = Field(default=None, foreign_key="account.id")

@@ -1,7 +1,8 @@
 """The demo city: Novoaltaisk's Administration and organs, their accounts, a few weeks of events.
 
 Every person and contact here is invented (phones +7 000 ..., emails at
-example.invalid). Some deadlines are met, some are missed, one account changes
+example.invalid; the organs' enquiry phone 8 (38532) 0-00-00 is in the city's
+code, which п. 2.4's phone reader needs, but no local number begins with 0). Some deadlines are met, some are missed, one account changes
 its address and one has its fourth access holder refused, so that every state
 of the lifecycle shows in the status table.
 """
@@ -28,6 +29,7 @@ from services.publish import PublishResult, finish, publish
 
 DEMO_DAY = date(2026, 12, 1)
 ACTOR = "demo"
+ORGAN_PHONE = "8 (38532) 0-00-00"  # a valid form, a number no one has
 SITE = "https://novoaltaysk.ru"  # the city site; pages below are illustrative
 
 ORGANS = [
@@ -88,7 +90,7 @@ def build_demo(app: Srok) -> DemoLog:
             add_organ,
             name=name,
             email=f"{code}@example.invalid",
-            phone="+7 000 000-00-00",
+            phone=ORGAN_PHONE,
             head_email=f"{code}-head@example.invalid",
             address="658080, Алтайский край, г. Новоалтайск (адрес для демонстрации)",
         )

@@ -422,6 +422,12 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
     assert "найдено 1 (аккаунты [7]), нет ссылки 1 (аккаунты [8])" in out
     assert "Реестр опубликован (п. 3.5) за 2026Q3 2026-10-20: 2 аккаунтов" in out
     assert "Журнал изменений: цепочка цела" in out
+    # The standing rules, asked of local fake networks the demo starts (issue 13).
+    assert "https://vk.com/kultura_nvl_demo: п. 2.1 — 5 публикаций за неделю" in out
+    assert "https://ok.ru/kultura_nvl_demo: п. 2.4 — в описании нет телефона" in out
+    assert "https://t.me/sport_nvl_demo: п. 2.1 не проверено — Telegram: у канала" in out
+    assert "1. https://vk.com/sport_nvl_fans_demo — ссылка на странице" in out
+    assert "проверено 16 из 22, выполнено 14" in out  # no other finding: the rest are kept
     assert (tmp_path / "reports" / "compliance-2026Q4.html").exists()
     page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
     assert "https://vk.com/novoaltaysk_demo" in page
