@@ -197,6 +197,8 @@ class Step(SQLModel, table=True):
         sa.Index(
             "ix_step_registry_queue",
             "due",
+            "account_id",
+            "id",
             sqlite_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
             postgresql_where=sa.text("clause = '3.4' AND done_on IS NULL AND due IS NOT NULL"),
         ),

@@ -55,7 +55,7 @@ def test_one_run_checks_every_account_and_leaves_a_table_by_organ(fakes: Fakes) 
     assert "нет токена (SROK_MAX_TOKEN)" in culture["не проверено и почему"]
     assert sport["неполных описаний (п. 2.4)"] == 1
     artifacts, _ = run_records(state.state_details.flow_run_id)
-    assert [a.key for a in artifacts] == ["standing-rules", "unnotified-accounts"]
+    assert sorted(a.key for a in artifacts) == ["standing-rules", "unnotified-accounts"]
 
 
 def test_a_network_that_failed_as_a_whole_turns_the_run_red(fakes: Fakes) -> None:
