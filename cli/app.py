@@ -197,6 +197,7 @@ def _register() -> None:
         registry_commands,
         report_commands,
         rules_commands,
+        standing_commands,
         sweep_commands,
         web_commands,
     )
@@ -211,6 +212,7 @@ def _register() -> None:
     publish_commands.register(app)
     web_commands.register(app)
     rules_commands.register(app)
+    standing_commands.register(app)
     _registered = True
 
 

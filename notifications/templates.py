@@ -23,7 +23,7 @@ class ReminderContent:
     provisional: bool
     working_days_left: int
     working_days_late: int
-    account_id: int
+    account_id: int | None  # None: an account still to be created (п. 1.2)
     organ: str
     network: str
     url: str
@@ -90,8 +90,24 @@ def _what_to_do(c: ReminderContent) -> str:
         )
     if c.clause == "3.4":
         return "Внесите сведения в Реестр и отметьте «внесено в Реестр»." + _where(c)
+    if c.clause == "1.2":
+        return (
+            "Создайте аккаунт органа в этой сети и направьте уведомление о создании "
+            "(п. 3.1): когда аккаунт зарегистрирован в srok, требование снимается."
+        )
+    if c.clause == "1.6":
+        return (
+            "Подтвердите за квартал: двухфакторная аутентификация включена, у кого есть "
+            "доступ (не более трёх человек), где хранятся данные для входа." + _where(c)
+        )
     quarter = f" за {c.quarter}" if c.quarter else ""
     return f"Опубликуйте Реестр{quarter} на сайте города." + _where(c)
+
+
+def _account_line(c: ReminderContent) -> str:
+    if c.account_id is None:
+        return f"Аккаунт ещё не создан: {c.organ}, {c.network}"
+    return f"Аккаунт № {c.account_id}: {c.organ}, {c.network}, {c.url}"
 
 
 def _contact(c: ReminderContent) -> str:
@@ -118,7 +134,7 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         "",
         f"Обязанность (п. {c.clause} Порядка, постановление Администрации г. Новоалтайска "
         f"от 27.03.2023 № 608): {clause.text}.",
-        f"Аккаунт № {c.account_id}: {c.organ}, {c.network}, {c.url}",
+        _account_line(c),
         f"Срок: {ru(c.due)}. Как он рассчитан: {c.explanation}{provisional}",
         "",
         f"Что сделать: {todo}",
@@ -135,9 +151,13 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         f"<p><strong>{escape(situation)}</strong></p>"
         f"<p>Обязанность (п. {escape(c.clause)} Порядка, постановление Администрации "
         f"г. Новоалтайска от 27.03.2023 № 608): {escape(clause.text)}.</p>"
-        f"<p>Аккаунт № {c.account_id}: {escape(c.organ)}, {escape(c.network)}, "
-        f'<a href="{escape(c.url)}">{escape(c.url)}</a></p>'
-        f"<p>Срок: <strong>{ru(c.due)}</strong>.<br>Как он рассчитан: "
+        + (
+            f"<p>Аккаунт № {c.account_id}: {escape(c.organ)}, {escape(c.network)}, "
+            f'<a href="{escape(c.url)}">{escape(c.url)}</a></p>'
+            if c.account_id is not None
+            else f"<p>{escape(_account_line(c))}</p>"
+        )
+        + f"<p>Срок: <strong>{ru(c.due)}</strong>.<br>Как он рассчитан: "
         f"{escape(c.explanation + provisional)}</p>"
         f"<p>Что сделать: {escape(todo)}</p>"
         + (

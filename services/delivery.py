@@ -43,6 +43,7 @@ from services.recovery import (
     settle_wait,
     still_unknown,
 )
+from services.required import required_network
 
 REMINDERS: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
 SETTLE_LIMIT = 120.0  # seconds a run may wait for unknown outcomes to become checkable
@@ -161,9 +162,10 @@ def build_message(
 ) -> OutgoingMessage:
     """Compose a reminder, looking up the specialists' addresses only now."""
     step = session.get(Step, reminder.step_id)
-    account = session.get(Account, reminder.account_id)
-    assert step is not None and account is not None
-    organ = session.get(Organ, account.organ_id)
+    assert step is not None
+    # A required account (п. 1.2) has no account yet: its step names the organ.
+    account = session.get(Account, reminder.account_id) if reminder.account_id else None
+    organ = session.get(Organ, account.organ_id if account else step.organ_id)
     assert organ is not None
     ids = json.loads(reminder.specialist_ids)
     people = (
@@ -187,10 +189,10 @@ def build_message(
         provisional=step.provisional,
         working_days_left=reminder.working_days_left,
         working_days_late=reminder.working_days_late,
-        account_id=account.id or 0,
+        account_id=account.id if account else None,
         organ=organ.name,
-        network=NETWORKS[account.network].russian,
-        url=account.url,
+        network=NETWORKS[account.network if account else required_network(session, step)].russian,
+        url=account.url if account else "",
         copies=copies,
         quarter=str(Quarter.of(step.counted_from))
         if step.clause == "3.5" and step.counted_from

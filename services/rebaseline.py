@@ -24,7 +24,7 @@ from services.steps import set_deadline
 @dataclass(frozen=True)
 class Move:
     step_id: int
-    account_id: int
+    account_id: int | None  # None: a required account not yet created (п. 1.2)
     clause: str
     old_due: str
     new_due: str

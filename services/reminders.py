@@ -102,9 +102,14 @@ def plan_reminders(
             col(Organ.email),
             col(Organ.head_email),
         )
-        .join(Account, col(Account.id) == col(Step.account_id))
-        .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active))
+        # A step with no account yet (п. 1.2) belongs to its organ directly.
+        .outerjoin(Account, col(Account.id) == col(Step.account_id))
+        .join(Organ, col(Organ.id) == sa.func.coalesce(col(Step.organ_id), col(Account.organ_id)))
+        .where(
+            col(Step.done_on).is_(None),
+            col(Step.due).is_not(None),
+            sa.or_(col(Account.active), col(Step.account_id).is_(None)),
+        )
     ).all()
     report.open_steps = len(rows)
     due = []
@@ -117,14 +122,14 @@ def plan_reminders(
     if dry_run or not due:
         return report
     specialists = current_specialists(
-        session, [d[1] for d in due if audience(d[2]) is Audience.SPECIALISTS]
+        session, [d[1] for d in due if d[1] is not None and audience(d[2]) is Audience.SPECIALISTS]
     )
     values = []
     for step_id, account_id, clause, step_due, organ_email, head_email, found in due:
         people: list[int] = []
         mailboxes: list[str] = []
         if audience(clause) is Audience.SPECIALISTS:
-            people = specialists.get(account_id, [])
+            people = specialists.get(account_id, []) if account_id is not None else []
             if not people:
                 mailboxes = [organ_email or it_mailbox]
         else:
