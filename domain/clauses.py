@@ -126,6 +126,28 @@ PROTECTION = Clause(
     counted_from="начала квартала",
     how_to_report="srok protection confirm --account {account} --on ДАТА ...",
 )
+WEEKLY_POSTS = Clause(
+    number="2.1",
+    duty="размещать в аккаунте не менее 8 публикаций в неделю",
+    text="размещать в аккаунте не менее восьми публикаций в неделю",
+    party=Party.ORGAN,
+    working_days=None,  # a finding: told once, on the first working day of the next week
+    counted_from="окончания недели",
+    how_to_report="srok rules check --account {account}",
+)
+DESCRIPTION = Clause(
+    number="2.4",
+    duty="дополнить описание аккаунта",
+    text=(
+        "в описании аккаунта указать официальное наименование органа, почтовый адрес, "
+        "адрес электронной почты (при наличии) и номер телефона для справок"
+    ),
+    party=Party.ORGAN,
+    working_days=None,  # a finding: told once, and again only when it changes
+    counted_from="проверки описания",
+    how_to_report="srok rules check --account {account}",
+)
+FINDING_CLAUSES = ("2.1", "2.4")  # told once: their step is done when the reminder is queued
 
 CLAUSES: dict[str, Clause] = {
     c.number: c
@@ -137,6 +159,8 @@ CLAUSES: dict[str, Clause] = {
         PUBLICATION,
         REQUIRED_ACCOUNT,
         PROTECTION,
+        WEEKLY_POSTS,
+        DESCRIPTION,
     )
 }
 

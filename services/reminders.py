@@ -13,16 +13,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
+from domain.clauses import FINDING_CLAUSES
 from domain.reminders import (
     DEFAULT_POLICY,
     Audience,
     ReminderKind,
     ReminderPolicy,
     audience,
+    finding_reminder,
     reminder_for,
 )
 from models.tables import Account, AccountSpecialist, Organ, Reminder, Step, utcnow
 from services.audit import append_many
+from services.findings import close_told_findings
 
 CHUNK = 500
 
@@ -114,7 +117,11 @@ def plan_reminders(
     report.open_steps = len(rows)
     due = []
     for step_id, account_id, clause, step_due, organ_email, head_email in rows:
-        found = reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
+        found = (
+            finding_reminder(calendar, due=step_due, as_of=as_of)
+            if clause in FINDING_CLAUSES
+            else reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
+        )
         if found is not None:
             due.append((step_id, account_id, clause, step_due, organ_email, head_email, found))
     report.due = len(due)
@@ -160,6 +167,9 @@ def plan_reminders(
             }
         )
     report.queued = _insert_new(session, values, as_of)
+    close_told_findings(
+        session, [(d[0], d[1], d[2]) for d in due if d[2] in FINDING_CLAUSES], as_of
+    )
     return report
 
 
