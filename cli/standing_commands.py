@@ -83,6 +83,7 @@ def required_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Показать аккаунты, обязательные по постановлениям (п. 1.2): созданы или нет."""
+    from domain.networks import NETWORKS
     from services.required import list_required
 
     with guard(as_json):
@@ -119,7 +120,8 @@ def required_list(
                 else "не создан"
             )
             print(
-                f"№ {i['id']}: {i['organ']}, {i['network']}, постановление № {i['resolution']} "
+                f"№ {i['id']}: {i['organ']}, {NETWORKS[str(i['network'])].russian}, "
+                f"постановление № {i['resolution']} "
                 f"от {r_date(str(i['resolution_date']))}, срок {r_date(str(i['due']))} — {state}"
             )
 
