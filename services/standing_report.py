@@ -34,6 +34,7 @@ def standing_by_organ(
     *, session: Session, quarter: Quarter, organ_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Return one row per organ with accounts: the quarter's standing-rule figures."""
+    # ISO week names sort as text ("2026-W53" < "2027-W01"): a range, not an IN list.
     weeks = quarter_weeks(quarter)
     organ_filter = [col(Account.organ_id) == organ_id] if organ_id is not None else []
     rows: dict[int, dict[str, Any]] = {}
@@ -59,7 +60,11 @@ def standing_by_organ(
             sa.func.sum(sa.case((col(RuleCheck.ok).is_(True), 1), else_=0)),
         )
         .join(Account, col(Account.id) == col(RuleCheck.account_id))
-        .where(col(Account.active), col(RuleCheck.checked), col(RuleCheck.week).in_(weeks))
+        .where(
+            col(Account.active),
+            col(RuleCheck.checked),
+            col(RuleCheck.week).between(weeks[0], weeks[-1]),
+        )
     )
     for oid, checked, ok in session.execute(
         checks.where(col(RuleCheck.rule) == "2.1", *organ_filter).group_by(col(Account.organ_id))
@@ -69,7 +74,11 @@ def standing_by_organ(
             rows[oid]["weeks_with_8"] = int(ok or 0)
     latest = (
         sa.select(col(RuleCheck.account_id), sa.func.max(col(RuleCheck.week)).label("week"))
-        .where(col(RuleCheck.rule) == "2.4", col(RuleCheck.checked), col(RuleCheck.week).in_(weeks))
+        .where(
+            col(RuleCheck.rule) == "2.4",
+            col(RuleCheck.checked),
+            col(RuleCheck.week).between(weeks[0], weeks[-1]),
+        )
         .group_by(col(RuleCheck.account_id))
         .subquery()
     )
