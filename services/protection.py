@@ -20,6 +20,7 @@ from domain.calendar import WorkingCalendar
 from domain.checks import not_before, not_in_future
 from domain.clauses import PROTECTION
 from domain.dates import ru
+from domain.deadlines import Deadline
 from domain.errors import NotFound, RuleViolation
 from domain.quarter import Quarter
 from domain.standing import (
@@ -28,7 +29,7 @@ from domain.standing import (
     protection_deadline,
     protection_term_setting,
 )
-from models.tables import Account, Cycle, ProtectionConfirmation, StandingStep, Step
+from models.tables import Account, Cycle, ProtectionConfirmation, StandingStep, Step, utcnow
 from services.audit import append_many
 from services.steps import close_step, record_event
 
@@ -66,46 +67,70 @@ def open_protection_steps(
     if account_id is not None:
         query = query.where(col(Account.id) == account_id)
     missing = session.execute(query).all()
-    audit = []
+    if not missing:
+        return 0
+    terms: dict[date, Deadline] = {}  # most accounts share the quarter's first day
+    now = utcnow()
+    cycles, plans = [], []
     for acc_id, created_on in missing:
-        deadline = protection_deadline(
-            calendar, quarter=quarter, working_days=working_days, created_on=created_on
-        )
         since = max(quarter.first_day, created_on)
-        cycle = Cycle(
-            account_id=acc_id,
-            kind=CYCLE_KIND,
-            occurred_on=since,
-            summary=f"подтверждение защиты аккаунта за {quarter.russian()}",
+        if since not in terms:
+            terms[since] = protection_deadline(
+                calendar, quarter=quarter, working_days=working_days, created_on=created_on
+            )
+        cycles.append(
+            {
+                "account_id": acc_id,
+                "kind": CYCLE_KIND,
+                "occurred_on": since,
+                "summary": f"подтверждение защиты аккаунта за {quarter.russian()}",
+                "created_at": now,
+            }
         )
-        session.add(cycle)
-        session.flush()
-        step = Step(
-            cycle_id=cycle.id,
-            account_id=acc_id,
-            clause=CLAUSE,
-            counted_from=since,
-            due=deadline.due,
-            provisional=deadline.provisional,
-            explanation=deadline.explanation,
-            calendar_version=calendar.version,
-        )
-        session.add(step)
-        session.flush()
-        assert step.id is not None
-        session.add(StandingStep(account_id=acc_id, clause=CLAUSE, period=period, step_id=step.id))
-        audit.append(
+        plans.append((acc_id, since, terms[since]))
+    # In bulk: a city's first sweep of a quarter opens a step for every account.
+    cycle_ids = session.scalars(
+        sa.insert(Cycle).returning(col(Cycle.id), sort_by_parameter_order=True), cycles
+    ).all()
+    step_ids = session.scalars(
+        sa.insert(Step).returning(col(Step.id), sort_by_parameter_order=True),
+        [
+            {
+                "cycle_id": cycle_id,
+                "account_id": acc_id,
+                "clause": CLAUSE,
+                "counted_from": since,
+                "due": term.due,
+                "provisional": term.provisional,
+                "explanation": term.explanation,
+                "calendar_version": calendar.version,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for cycle_id, (acc_id, since, term) in zip(cycle_ids, plans, strict=True)
+        ],
+    ).all()
+    session.execute(
+        sa.insert(StandingStep),
+        [
+            {"account_id": acc_id, "clause": CLAUSE, "period": period, "step_id": step_id}
+            for step_id, (acc_id, _, _) in zip(step_ids, plans, strict=True)
+        ],
+    )
+    append_many(
+        session,
+        [
             {
                 "action": "step.opened",
-                "entity": f"step:{step.id}",
+                "entity": f"step:{step_id}",
                 "clause": CLAUSE,
                 "account_id": acc_id,
                 "calendar_version": calendar.version,
-                "after": {"cycle": CYCLE_KIND, "quarter": period, "due": deadline.due},
+                "after": {"cycle": CYCLE_KIND, "quarter": period, "due": term.due},
             }
-        )
-    session.flush()
-    append_many(session, audit)
+            for step_id, (acc_id, _, term) in zip(step_ids, plans, strict=True)
+        ],
+    )
     return len(missing)
 
 
