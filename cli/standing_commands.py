@@ -102,7 +102,7 @@ def required_list(
                 "due": r.due.isoformat(),
                 "account_id": r.account_id,
                 "missing": r.missing,
-                "overdue": r.missing and r.due < today,
+                "overdue": r.overdue(today),
             }
             for r in rows
         ]

@@ -170,6 +170,10 @@ class RequiredRow:
     def missing(self) -> bool:
         return self.account_id is None
 
+    def overdue(self, today: date) -> bool:
+        """Whether the resolution's date has passed with the account still missing."""
+        return self.missing and self.due < today
+
 
 def list_required(session: Session, *, missing_only: bool = False) -> list[RequiredRow]:
     """List the required accounts, the missing ones first by due date."""
