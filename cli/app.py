@@ -208,6 +208,7 @@ def _register() -> None:
         registry_commands,
         report_commands,
         rules_commands,
+        standing_commands,
         sweep_commands,
         web_commands,
     )
@@ -225,6 +226,7 @@ def _register() -> None:
     doctor_commands.register(app)
     backup_commands.register(app)
     moderation_commands.register(app)
+    standing_commands.register(app)
     _registered = True
 
 

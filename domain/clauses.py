@@ -100,8 +100,68 @@ PUBLICATION = Clause(
     how_to_report="srok publication done --quarter {quarter} --on ДАТА",
 )
 
+REQUIRED_ACCOUNT = Clause(
+    number="1.2",
+    duty="создать аккаунт, предусмотренный постановлением Администрации",
+    text=(
+        "аккаунты создаются в сроки, установленные постановлением Администрации города; "
+        "официальные страницы во ВКонтакте и Одноклассниках обязательны "
+        "(ст. 10 Федерального закона № 8-ФЗ в ред. № 270-ФЗ, распоряжение Правительства РФ № 2523-р)"
+    ),
+    party=Party.ORGAN,
+    working_days=None,  # the date the resolution sets
+    counted_from="постановления Администрации",
+    how_to_report="srok account create ... (шаг закрывается, когда аккаунт органа в этой сети создан)",
+)
+PROTECTION = Clause(
+    number="1.6",
+    duty="подтвердить защиту аккаунта за квартал",
+    text=(
+        "аккаунт защищён: включена двухфакторная аутентификация, права доступа одновременно "
+        "не более чем у трёх человек, данные для входа хранятся так, что посторонние к ним "
+        "не имеют доступа"
+    ),
+    party=Party.ORGAN,
+    working_days=10,  # srok's policy (SROK_PROTECTION_DAYS), not a term of the procedure
+    counted_from="начала квартала",
+    how_to_report="srok protection confirm --account {account} --on ДАТА ...",
+)
+WEEKLY_POSTS = Clause(
+    number="2.1",
+    duty="размещать в аккаунте не менее 8 публикаций в неделю",
+    text="размещать в аккаунте не менее восьми публикаций в неделю",
+    party=Party.ORGAN,
+    working_days=None,  # a finding: told once, on the first working day of the next week
+    counted_from="окончания недели",
+    how_to_report="srok rules check --account {account}",
+)
+DESCRIPTION = Clause(
+    number="2.4",
+    duty="дополнить описание аккаунта",
+    text=(
+        "в описании аккаунта указать официальное наименование органа, почтовый адрес, "
+        "адрес электронной почты (при наличии) и номер телефона для справок"
+    ),
+    party=Party.ORGAN,
+    working_days=None,  # a finding: told once, and again only when it changes
+    counted_from="проверки описания",
+    how_to_report="srok rules check --account {account}",
+)
+FINDING_CLAUSES = ("2.1", "2.4")  # told once: their step is done when the reminder is queued
+
 CLAUSES: dict[str, Clause] = {
-    c.number: c for c in (NOTICE, CHANGE_NOTICE, SITE_LINK, REGISTRY_ENTRY, PUBLICATION)
+    c.number: c
+    for c in (
+        NOTICE,
+        CHANGE_NOTICE,
+        SITE_LINK,
+        REGISTRY_ENTRY,
+        PUBLICATION,
+        REQUIRED_ACCOUNT,
+        PROTECTION,
+        WEEKLY_POSTS,
+        DESCRIPTION,
+    )
 }
 
 # Standing rules, cited by number where they are enforced.

@@ -87,3 +87,14 @@ def reminder_for(
 def audience(clause: str) -> Audience:
     """Return who owes the step: the organ's specialists (п. 1.4, 3.1, 3.2) or the IT department (п. 3.4, 3.5)."""
     return Audience.SPECIALISTS if CLAUSES[clause].party is Party.ORGAN else Audience.IT
+
+
+def finding_reminder(calendar: WorkingCalendar, *, due: date, as_of: date) -> ReminderDue | None:
+    """Return the one reminder of a finding (п. 2.1, 2.4): on the first working day from ``due``.
+
+    A finding is told once, not chased: its step is closed as soon as this
+    reminder is queued, so a sweep missed on the day still tells it the next one.
+    """
+    if not calendar.is_working(as_of) or as_of < due:
+        return None
+    return ReminderDue(ReminderKind.DUE_TODAY, 0, 0)

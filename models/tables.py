@@ -214,8 +214,11 @@ class Step(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    cycle_id: int = Field(foreign_key="cycle.id", index=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
+    # None for a step that no account's cycle opened: a required account not yet
+    # created (п. 1.2) belongs to its organ only.
+    cycle_id: int | None = Field(default=None, foreign_key="cycle.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    organ_id: int | None = Field(default=None, foreign_key="organ.id", index=True)
     clause: str
     counted_from: date | None = None  # the event the term runs from
     due: date | None = Field(default=None, index=True)
@@ -272,7 +275,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, unique=True))
     step_id: int = Field(foreign_key="step.id", index=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     kind: str
     on_date: date
     due: date
@@ -462,3 +465,70 @@ class UnnotifiedAccount(SQLModel, table=True):
     outcome: str | None = Field(default=None, sa_column=sa.Column(sa.String(16)))
     reason: str | None = None
     account_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class RequiredAccount(SQLModel, table=True):
+    """An account a resolution of the Administration requires an organ to create (п. 1.2).
+
+    Its step (clause 1.2, due on the resolution's date) is closed when an account
+    of that organ and network is created.
+    """
+
+    __tablename__ = "required_account"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "organ_id", "network", "resolution_number", name="uq_required_account_resolution"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organ_id: int = Field(foreign_key="organ.id", index=True)
+    network: str
+    resolution_number: str
+    resolution_date: date
+    due: date
+    step_id: int = Field(foreign_key="step.id")
+    account_id: int | None = Field(default=None, foreign_key="account.id")  # once created
+    recorded_at: datetime = _instant()
+
+
+class StandingStep(SQLModel, table=True):
+    """The step a standing duty opened for one account and one period: unique, so never twice.
+
+    ``period`` is the quarter for п. 1.6 (``2026Q4``) and, for a finding of п. 2.1
+    or 2.4, the week or the finding's fingerprint.
+    """
+
+    __tablename__ = "standing_step"
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "clause", "period", name="uq_standing_step_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    clause: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    period: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
+    step_id: int = Field(foreign_key="step.id")
+
+
+class ProtectionConfirmation(SQLModel, table=True):
+    """A specialist's confirmation of an account's protection for a quarter (п. 1.6).
+
+    What is kept is what was confirmed: 2FA on, how many people have access,
+    where the credentials are kept (a place, never the credentials themselves).
+    """
+
+    __tablename__ = "protection_confirmation"
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "quarter", name="uq_protection_confirmation_quarter"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    quarter: str = Field(sa_column=sa.Column(sa.String(6), nullable=False))
+    confirmed_on: date
+    two_factor: bool
+    people_with_access: int
+    credentials_kept: str
+    actor: str
+    recorded_at: datetime = _instant()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from domain.clauses import CLAUSES
+from domain.clauses import CLAUSES, FINDING_CLAUSES
 from domain.dates import ru, working_days
 from domain.reminders import ReminderKind
 
@@ -23,7 +23,7 @@ class ReminderContent:
     provisional: bool
     working_days_left: int
     working_days_late: int
-    account_id: int
+    account_id: int | None  # None: an account still to be created (п. 1.2)
     organ: str
     network: str
     url: str
@@ -39,6 +39,8 @@ class ReminderContent:
 def subject(c: ReminderContent) -> str:
     duty = CLAUSES[c.clause].duty
     what = f"{duty} ({c.network})" if c.clause != "3.5" else duty
+    if c.clause in FINDING_CLAUSES:  # told once, not a term to meet: no "срок"
+        return f"Замечание: {what}, аккаунт № {c.account_id} (п. {c.clause})"
     if c.kind is ReminderKind.HEADS_UP or c.kind is ReminderKind.DUE_TODAY:
         prefix = f"Срок {ru(c.due)}"
         if c.kind is ReminderKind.DUE_TODAY:
@@ -51,6 +53,8 @@ def subject(c: ReminderContent) -> str:
 
 
 def _situation(c: ReminderContent) -> str:
+    if c.clause in FINDING_CLAUSES:
+        return "Еженедельная проверка аккаунта в социальной сети выявила нарушение Порядка."
     if c.kind is ReminderKind.HEADS_UP:
         return (
             f"До окончания срока {ru(c.due)} остаётся {working_days(c.working_days_left)}: "
@@ -90,8 +94,32 @@ def _what_to_do(c: ReminderContent) -> str:
         )
     if c.clause == "3.4":
         return "Внесите сведения в Реестр и отметьте «внесено в Реестр»." + _where(c)
+    if c.clause == "2.1":
+        return "Размещайте в аккаунте не менее восьми публикаций в каждую неделю (пн–вс)."
+    if c.clause == "2.4":
+        return (
+            "Дополните описание аккаунта в социальной сети: официальное наименование органа, "
+            "почтовый адрес, адрес электронной почты и телефон для справок — как в сведениях "
+            "органа; следующая еженедельная проверка это увидит."
+        )
+    if c.clause == "1.2":
+        return (
+            "Создайте аккаунт органа в этой сети и направьте уведомление о создании "
+            "(п. 3.1): когда аккаунт зарегистрирован в srok, требование снимается."
+        )
+    if c.clause == "1.6":
+        return (
+            "Подтвердите за квартал: двухфакторная аутентификация включена, у кого есть "
+            "доступ (не более трёх человек), где хранятся данные для входа." + _where(c)
+        )
     quarter = f" за {c.quarter}" if c.quarter else ""
     return f"Опубликуйте Реестр{quarter} на сайте города." + _where(c)
+
+
+def _account_line(c: ReminderContent) -> str:
+    if c.account_id is None:
+        return f"Аккаунт ещё не создан: {c.organ}, {c.network}"
+    return f"Аккаунт № {c.account_id}: {c.organ}, {c.network}, {c.url}"
 
 
 def _contact(c: ReminderContent) -> str:
@@ -118,8 +146,10 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         "",
         f"Обязанность (п. {c.clause} Порядка, постановление Администрации г. Новоалтайска "
         f"от 27.03.2023 № 608): {clause.text}.",
-        f"Аккаунт № {c.account_id}: {c.organ}, {c.network}, {c.url}",
-        f"Срок: {ru(c.due)}. Как он рассчитан: {c.explanation}{provisional}",
+        _account_line(c),
+        f"Что выявлено: {c.explanation}"
+        if c.clause in FINDING_CLAUSES
+        else f"Срок: {ru(c.due)}. Как он рассчитан: {c.explanation}{provisional}",
         "",
         f"Что сделать: {todo}",
         "",
@@ -135,11 +165,19 @@ def render(c: ReminderContent) -> tuple[str, str, str]:
         f"<p><strong>{escape(situation)}</strong></p>"
         f"<p>Обязанность (п. {escape(c.clause)} Порядка, постановление Администрации "
         f"г. Новоалтайска от 27.03.2023 № 608): {escape(clause.text)}.</p>"
-        f"<p>Аккаунт № {c.account_id}: {escape(c.organ)}, {escape(c.network)}, "
-        f'<a href="{escape(c.url)}">{escape(c.url)}</a></p>'
-        f"<p>Срок: <strong>{ru(c.due)}</strong>.<br>Как он рассчитан: "
-        f"{escape(c.explanation + provisional)}</p>"
-        f"<p>Что сделать: {escape(todo)}</p>"
+        + (
+            f"<p>Аккаунт № {c.account_id}: {escape(c.organ)}, {escape(c.network)}, "
+            f'<a href="{escape(c.url)}">{escape(c.url)}</a></p>'
+            if c.account_id is not None
+            else f"<p>{escape(_account_line(c))}</p>"
+        )
+        + (
+            f"<p>Что выявлено: {escape(c.explanation)}</p>"
+            if c.clause in FINDING_CLAUSES
+            else f"<p>Срок: <strong>{ru(c.due)}</strong>.<br>Как он рассчитан: "
+            f"{escape(c.explanation + provisional)}</p>"
+        )
+        + f"<p>Что сделать: {escape(todo)}</p>"
         + (
             f'<p><a href="{escape(c.action_url)}"><strong>Открыть и подтвердить</strong></a></p>'
             if c.action_url

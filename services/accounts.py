@@ -27,6 +27,7 @@ from models.tables import (
     Specialist,
 )
 from services.email_address import check_email, optional_email
+from services.required import close_required_for
 from services.steps import open_cycle, record_event
 
 ORGAN_DETAILS = "2.4"  # the official name, postal address, email and phone of an organ
@@ -198,6 +199,7 @@ def create_account(
         occurred_on=created_on,
         summary=f"создан аккаунт {canonical}",
     )
+    close_required_for(session, account)  # п. 1.2: a resolution's requirement is met
     record_event(
         session,
         kind="account_created",

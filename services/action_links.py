@@ -114,3 +114,10 @@ def spend(session: Session, link: ActionLink) -> None:
     """
     session.add(ActionLinkUse(nonce=link.nonce, step_id=link.step_id, action=link.action))
     session.flush()
+
+
+def account_of(step: Step) -> int:
+    """Return the account a linked step is about; links are issued for accounts' steps only."""
+    if step.account_id is None:
+        raise LinkRefused("Ссылка не относится к аккаунту. Войдите в srok.")
+    return step.account_id

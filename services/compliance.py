@@ -20,12 +20,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clauses import CLAUSES, IT_DEPARTMENT, Party
+from domain.clauses import CLAUSES, FINDING_CLAUSES, IT_DEPARTMENT, Party
 from domain.errors import NotFound
 from domain.lifecycle import StepState, evaluate
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from models.tables import Account, Organ, Reminder, Step
+from services.standing_report import standing_by_organ
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Report:
     trend: dict[str, dict[str, float | None]] = field(
         default_factory=dict
     )  # organ -> quarter -> rate
+    standing: list[dict[str, Any]] = field(default_factory=list)  # п. 2.1, 2.4, 1.6 per organ
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class Report:
             "late_now": self.late_now,
             "late_now_total": self.late_now_total,
             "trend": self.trend,
+            "standing": self.standing,
         }
 
 
@@ -128,7 +131,7 @@ def _step_rows(where: Any, organ_id: int | None) -> sa.Select[*tuple[Any, ...]]:
         )
         .join(Account, col(Account.id) == col(Step.account_id))
         .join(Organ, col(Organ.id) == col(Account.organ_id))
-        .where(where)
+        .where(where, col(Step.clause).not_in(FINDING_CLAUSES))  # findings are told, not due
     )
     if organ_id is not None:
         query = query.where(col(Account.organ_id) == organ_id)
@@ -266,6 +269,7 @@ def compliance_report(
     organs, cases = _tallies(session, calendar, quarter, as_of, organ_id, worst=worst)
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
+    report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=organ_id)
     for organ, clauses in organs.items():
         total = Tally()
         for tally in clauses.values():

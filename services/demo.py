@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import RuleViolation
+from domain.standing import DEFAULT_PROTECTION_DAYS, ProtectionAnswer
 from services.accounts import (
     add_organ,
     add_specialist,
@@ -25,7 +26,9 @@ from services.accounts import (
 )
 from services.app import Srok
 from services.events import record_link, record_notice, record_registry_entry
+from services.protection import confirm_protection, open_protection_steps
 from services.publish import PublishResult, finish, publish
+from services.required import add_required
 
 DEMO_DAY = date(2026, 12, 1)
 ACTOR = "demo"
@@ -180,6 +183,41 @@ def build_demo(app: Srok) -> DemoLog:
         tx(grant_access, account_id=ids[0], person="Стажёр (демо)", on=date(2026, 11, 2))
     except RuleViolation as refused:
         log.say(f"Отказано, как и положено: {refused}")
+    # п. 1.2 and 8-ФЗ: the Administration must have an Odnoklassniki page too; a
+    # resolution set the date, and the account has not been created yet.
+    required = tx(
+        add_required,
+        organ_id=organs[0].id,
+        network="ok",
+        resolution_number="1520 (демо)",
+        resolution_date=date(2026, 10, 12),
+        due=date(2026, 11, 30),
+    )
+    log.say(
+        f"Записано требование № {required.id} (п. 1.2): Администрации создать аккаунт "
+        "в Одноклассниках до 30.11.2026 — аккаунт ещё не создан."
+    )
+    # п. 1.6 each quarter: every specialist confirmed the protection, except the sports
+    # committee's VK community, which is past its term (srok's policy: 10 working days).
+    for i, (_, _, _, created, _) in enumerate(ACCOUNTS):
+        if i != 8:
+            tx(
+                confirm_protection,
+                calendar=cal,
+                account_id=ids[i],
+                answer=ProtectionAnswer(True, 1, "сейф в кабинете органа (демо)"),
+                on=max(created, date(2026, 10, 5)),
+                quarter=None,
+                working_days=DEFAULT_PROTECTION_DAYS,
+            )
+    with app.transaction() as session:  # what the first sweep would open
+        open_protection_steps(
+            session=session, calendar=cal, as_of=DEMO_DAY, working_days=DEFAULT_PROTECTION_DAYS
+        )
+    log.say(
+        f"Защита аккаунтов (п. 1.6) за IV кв. подтверждена, кроме аккаунта {ids[8]}: "
+        "срок подтверждения (правило srok: 10 рабочих дней) истёк."
+    )
     log.say("Записаны уведомления, внесения в Реестр, ссылки на сайте и публикация за III кв.")
     return log
 

@@ -22,6 +22,7 @@ from models.tables import Account, Organ, Reminder, Specialist, Step
 from notifications.base import OutgoingMessage
 from notifications.templates import ReminderContent, render
 from services import action_links
+from services.required import required_network
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class WebLinks:
             on=reminder.on_date,
         )
         page = {"3.4": "/it/queue", "3.5": "/it/publication"}.get(
-            step.clause, f"/accounts/{step.account_id}"
+            step.clause, f"/accounts/{step.account_id}" if step.account_id else "/accounts"
         )
         action = f"{self.base_url}/act/{token}" if token else None
         return action, f"{self.base_url}{page}"
@@ -70,6 +71,7 @@ class LetterBatch:
     accounts: dict[int, Account]
     organs: dict[int, Organ]
     emails: dict[int, str]  # specialist id -> address
+    required_networks: dict[int, str]  # step id -> network, for accounts still to create
 
     @classmethod
     def load(cls, session: Session, reminder_ids: Iterable[int]) -> LetterBatch:
@@ -78,8 +80,16 @@ class LetterBatch:
             for r in session.exec(select(Reminder).where(col(Reminder.id).in_(list(reminder_ids))))
         }
         steps = _by_id(session, Step, {r.step_id for r in reminders.values()})
-        accounts = _by_id(session, Account, {r.account_id for r in reminders.values()})
-        organs = _by_id(session, Organ, {a.organ_id for a in accounts.values()})
+        accounts = _by_id(
+            session, Account, {r.account_id for r in reminders.values() if r.account_id}
+        )
+        # A required account (п. 1.2) does not exist yet: its step names the organ.
+        organ_ids = {a.organ_id for a in accounts.values()}
+        organ_ids |= {s.organ_id for s in steps.values() if s.account_id is None and s.organ_id}
+        organs = _by_id(session, Organ, organ_ids)
+        networks = {
+            s.id or 0: required_network(session, s) for s in steps.values() if s.account_id is None
+        }
         wanted = {i for r in reminders.values() for i in json.loads(r.specialist_ids)}
         emails = {
             i: e
@@ -88,7 +98,7 @@ class LetterBatch:
             )
             if i is not None
         }
-        return cls(reminders, steps, accounts, organs, emails)
+        return cls(reminders, steps, accounts, organs, emails, networks)
 
     def compose(
         self,
@@ -100,8 +110,9 @@ class LetterBatch:
     ) -> OutgoingMessage:
         """Compose one reminder; ValueError (or a KeyError) when it cannot be written."""
         reminder = self.reminders[reminder_id]
-        step, account = self.steps[reminder.step_id], self.accounts[reminder.account_id]
-        organ = self.organs[account.organ_id]
+        step = self.steps[reminder.step_id]
+        account = self.accounts[reminder.account_id] if reminder.account_id else None
+        organ = self.organs[account.organ_id if account else step.organ_id or 0]
         people = [self.emails[i] for i in json.loads(reminder.specialist_ids) if i in self.emails]
         to = tuple(sorted(set(people) | set(json.loads(reminder.mailboxes))))
         cc = tuple(m for m in json.loads(reminder.cc_mailboxes) if m not in to)
@@ -119,10 +130,12 @@ class LetterBatch:
             provisional=step.provisional,
             working_days_left=reminder.working_days_left,
             working_days_late=reminder.working_days_late,
-            account_id=account.id or 0,
+            account_id=account.id if account else None,
             organ=organ.name,
-            network=NETWORKS[account.network].russian,
-            url=account.url,
+            network=NETWORKS[
+                account.network if account else self.required_networks[step.id or 0]
+            ].russian,
+            url=account.url if account else "",
             copies=copies,
             quarter=str(Quarter.of(step.counted_from))
             if step.clause == "3.5" and step.counted_from

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clauses import CLAUSES
+from domain.clauses import CLAUSES, FINDING_CLAUSES
 from domain.deadlines import DateRule, Deadline, working_days_after
 from domain.lifecycle import publication_deadline
 from models.tables import Step
@@ -24,7 +24,7 @@ from services.steps import set_deadline
 @dataclass(frozen=True)
 class Move:
     step_id: int
-    account_id: int
+    account_id: int | None  # None: a required account not yet created (п. 1.2)
     clause: str
     old_due: str
     new_due: str
@@ -58,6 +58,7 @@ def rebaseline(
             col(Step.done_on).is_(None),
             col(Step.due).is_not(None),
             col(Step.counted_from).is_not(None),
+            col(Step.clause).not_in(FINDING_CLAUSES),  # told on a day, not counted in days
         )
         .order_by(col(Step.id))
     ).all()

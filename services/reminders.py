@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from domain.calendar import WorkingCalendar
+from domain.clauses import FINDING_CLAUSES
 from domain.reminders import (
     DEFAULT_POLICY,
     Audience,
@@ -21,10 +22,12 @@ from domain.reminders import (
     ReminderKind,
     ReminderPolicy,
     audience,
+    finding_reminder,
     reminder_for,
 )
 from models.tables import Account, AccountSpecialist, Organ, Reminder, Step, utcnow
 from services.audit import append_many
+from services.findings import close_told_findings
 
 CHUNK = 500
 
@@ -97,29 +100,40 @@ def plan_reminders(
     if not calendar.is_working(as_of):
         report.skipped_day_off = True
         return report
-    # Which reminder a step gets depends on its due date alone, so the rule is applied
-    # once per distinct due date (a few hundred), not once per open step (the city).
+    # Which reminder a step gets depends on its due date alone (and on whether it is a
+    # finding of the standing rules, told once), so the rule is applied once per distinct
+    # due date (a few hundred), not once per open step (the city). A step with no
+    # account yet (п. 1.2) belongs to its organ directly.
     open_step = sa.and_(
-        col(Step.done_on).is_(None), col(Step.due).is_not(None), col(Account.active)
+        col(Step.done_on).is_(None),
+        col(Step.due).is_not(None),
+        sa.or_(col(Account.active), col(Step.account_id).is_(None)),
+    )
+    is_finding = col(Step.clause).in_(
+        sa.bindparam("findings", sorted(FINDING_CLAUSES), literal_execute=True)
     )
     # Plain rows through the connection: the ORM's row processing cost more than the query.
     per_due: Sequence[Any] = (
         session.connection()
         .execute(
-            sa.select(col(Step.due), sa.func.count())
-            .join(Account, col(Account.id) == col(Step.account_id))
+            sa.select(col(Step.due), is_finding, sa.func.count())
+            .outerjoin(Account, col(Account.id) == col(Step.account_id))
             .where(open_step)
-            .group_by(col(Step.due))
+            .group_by(col(Step.due), is_finding)
         )
         .all()
     )
-    found_on: dict[date, ReminderDue] = {}
+    found_on: dict[tuple[date, bool], ReminderDue] = {}
     kinds: Counter[str] = Counter()
-    for step_due, count in per_due:
+    for step_due, finding, count in per_due:
         report.open_steps += count
-        found = reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
+        found = (
+            finding_reminder(calendar, due=step_due, as_of=as_of)
+            if finding
+            else reminder_for(calendar, due=step_due, as_of=as_of, policy=policy)
+        )
         if found is not None:
-            found_on[step_due] = found
+            found_on[(step_due, bool(finding))] = found
             kinds[found.kind.value] += count
             report.due += count
     report.by_kind = dict(kinds)
@@ -144,17 +158,23 @@ def plan_reminders(
                 col(Organ.email),
                 col(Organ.head_email),
             )
-            .join(Account, col(Account.id) == col(Step.account_id))
-            .join(Organ, col(Organ.id) == col(Account.organ_id))
-            .where(open_step, col(Step.due).in_(sorted(found_on)), ~already)
+            .outerjoin(Account, col(Account.id) == col(Step.account_id))
+            .join(
+                Organ, col(Organ.id) == sa.func.coalesce(col(Step.organ_id), col(Account.organ_id))
+            )
+            .where(open_step, col(Step.due).in_(sorted({d for d, _ in found_on})), ~already)
         )
         .all()
     )
-    if not rows:
+    due = [
+        (*row, found_on[key])
+        for row in rows
+        if (key := (row[3], row[2] in FINDING_CLAUSES)) in found_on
+    ]
+    if not due:
         return report
-    due = [(*row, found_on[row[3]]) for row in rows]
     specialists = current_specialists(
-        session, [d[1] for d in due if audience(d[2]) is Audience.SPECIALISTS]
+        session, [d[1] for d in due if d[1] is not None and audience(d[2]) is Audience.SPECIALISTS]
     )
     values = []
     now = utcnow()
@@ -163,7 +183,7 @@ def plan_reminders(
         people: list[int] = []
         mailboxes: list[str] = []
         if audience(clause) is Audience.SPECIALISTS:
-            people = specialists.get(account_id, [])
+            people = specialists.get(account_id, []) if account_id is not None else []
             if not people:
                 mailboxes = [organ_email or it_mailbox]
         else:
@@ -195,6 +215,10 @@ def plan_reminders(
             }
         )
     report.queued = _insert_new(session, values, as_of)
+    # A finding is told once: its step closes with the reminder that tells it.
+    close_told_findings(
+        session, [(d[0], d[1], d[2]) for d in due if d[2] in FINDING_CLAUSES], as_of
+    )
     return report
 
 

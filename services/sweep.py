@@ -23,7 +23,9 @@ from domain.lifecycle import RUSSIAN_STATE, StepState
 from models.tables import Account, Organ, Reminder, Step
 from services.app import Srok
 from services.delivery import DeliveryReport, ItContact, WebLinks, deliver
+from services.findings import open_finding_steps
 from services.mail import MailSettings, build_notifier, check_channel
+from services.protection import open_protection_steps, protection_days
 from services.reminders import PlanReport, plan_reminders
 from services.settings import CITY_ZONE
 
@@ -60,6 +62,11 @@ def plan(app: Srok, *, as_of: date, dry_run: bool = False) -> PlanReport:
     """Queue the reminders due on ``as_of`` (one transaction), after ``check_sweep``."""
     mail = check_sweep(app, as_of=as_of, dry_run=dry_run)
     with app.transaction() as session:
+        if not dry_run:  # п. 1.6: the quarter's confirmation steps, before their reminders
+            open_protection_steps(
+                session=session, calendar=app.calendar, as_of=as_of, working_days=protection_days()
+            )
+            open_finding_steps(session=session, calendar=app.calendar)  # п. 2.1, 2.4
         return plan_reminders(
             session=session,
             calendar=app.calendar,

@@ -24,7 +24,7 @@ def _is_api(request: Request) -> bool:
 
 def create_app(ctx: WebContext | None = None) -> FastAPI:
     """Build the app on a context (by default from the environment)."""
-    from web.routes import api, api_office, head, it, public, specialist
+    from web.routes import api, api_office, head, it, protection, public, specialist
 
     ctx = ctx or WebContext.from_env()
     app = FastAPI(
@@ -38,7 +38,7 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.middleware("http")(session.middleware(ctx))
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
-    for module in (public, specialist, it, head, api):
+    for module in (public, specialist, protection, it, head, api):
         app.include_router(module.router)
     app.include_router(head.home_router)
     app.include_router(it.admin_router)

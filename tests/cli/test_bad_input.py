@@ -160,6 +160,9 @@ EMAILS = [
     ("carriage-return", "a@x.ru\r"),
 ]
 
+REQUIRED_OK = ["--organ", "1", "--resolution", "77", "--resolution-date", "2026-10-01"]
+PROTECT = ["protection", "confirm", "--account", "1"]
+
 CASES: list[Case] = [
     # item 1: one email check wherever an address enters
     *(
@@ -402,6 +405,64 @@ CASES: list[Case] = [
         "--url",
     ),
     Case("bad-format", [*REPORT, "--format", "xml"], "--format", "4"),
+    # п. 1.2 required accounts and п. 1.6 quarterly protection
+    *(
+        Case(f"required-{name}", ["required", "add", *REQUIRED_OK, *extra], field, "1.2")
+        for name, extra, field in (
+            ("network", ["--network", "facebook", "--due", "2026-12-20"], "--network"),
+            ("due-before", ["--network", "ok", "--due", "2026-09-01"], "--due"),
+            ("due-not-a-date", ["--network", "ok", "--due", "завтра"], "--due"),
+        )
+    ),
+    Case(
+        "required-organ-unknown",
+        [
+            "required",
+            "add",
+            "--organ",
+            "99",
+            "--network",
+            "ok",
+            "--resolution",
+            "1",
+            "--resolution-date",
+            "2026-10-01",
+            "--due",
+            "2026-12-20",
+        ],
+        "--organ",
+        "1.2",
+    ),
+    Case(
+        "protection-no-2fa",
+        [*PROTECT, "--people", "2", "--credentials-kept", "сейф"],
+        "--two-factor",
+        "1.6",
+    ),
+    Case(
+        "protection-four",
+        [*PROTECT, "--two-factor", "--people", "4", "--credentials-kept", "сейф"],
+        "--people",
+        "1.6",
+    ),
+    Case(
+        "protection-where", [*PROTECT, "--two-factor", "--people", "2"], "--credentials-kept", "1.6"
+    ),
+    Case(
+        "protection-quarter",
+        [
+            *PROTECT,
+            "--two-factor",
+            "--people",
+            "2",
+            "--credentials-kept",
+            "сейф",
+            "--quarter",
+            "2026Q5",
+        ],
+        "--quarter",
+        "1.6",
+    ),
 ]
 
 

@@ -36,9 +36,9 @@ def test_a_sweep_sends_the_days_reminders_once_and_reports_them(city: Path) -> N
 
     assert first.is_completed()
     result = first.result()
-    assert result["due"] == 7 and len(result["sent"]) == 7 and result["ok"]
+    assert result["due"] == 8 and len(result["sent"]) == 8 and result["ok"]  # 7 + п. 1.6
     assert second["queued"] == 0 and second["sent"] == []
-    assert len(list((city / "outbox").glob("*.eml"))) == 7
+    assert len(list((city / "outbox").glob("*.eml"))) == 8
     with Srok().engine.connect() as conn:
         head_id, head_hash = head(conn)
     anchored = (city / "anchors" / "audit-head.txt").read_text(encoding="utf-8")
@@ -59,11 +59,11 @@ def test_no_specialists_data_reaches_the_logs_artifacts_or_delivery_records(
 
     artifacts, logs = run_records(state.state_details.flow_run_id)
     # First what must be there, so that an empty read cannot pass for a clean one.
-    assert "на 2026-12-01: напоминаний по графику 7, новых в очереди 7" in logs
-    assert "отправлено напоминаний: 7" in logs
+    assert "на 2026-12-01: напоминаний по графику 8, новых в очереди 8" in logs
+    assert "отправлено напоминаний: 8" in logs
     assert any("Finished in state Completed" in line for line in logs)
     standard = [r.getMessage() for r in caplog.records]
-    assert "отправлено напоминаний: 7" in standard
+    assert "отправлено напоминаний: 8" in standard
     with Srok().transaction() as session:
         secrets = personal_data(session)
         audit = (
@@ -71,7 +71,7 @@ def test_no_specialists_data_reaches_the_logs_artifacts_or_delivery_records(
             .mappings()
             .all()
         )
-    assert len(secrets) >= 20 and len(audit) == 3 * 7  # queued, sending, sent
+    assert len(secrets) >= 20 and len(audit) == 3 * 8  # queued, sending, sent
     published = "\n".join(
         [*logs, *standard, *(text(a.data) for a in artifacts), text(state.result())]
         + [json.dumps(dict(row), ensure_ascii=False, default=str) for row in audit]
@@ -93,7 +93,7 @@ def test_a_dry_run_queues_and_sends_nothing(city: Path) -> None:
 
     result = deadline_sweep(as_of=date(2026, 12, 1), dry_run=True)
 
-    assert result["due"] == 7 and result["queued"] == 0
+    assert result["due"] == 8 and result["queued"] == 0
     assert not (city / "outbox").exists()
 
 
@@ -124,7 +124,7 @@ def test_a_dead_mail_server_fails_the_run_and_says_why_leaving_the_rest_queued(
         secrets = personal_data(session)
         audit = session.execute(sa.text("SELECT after FROM audit_entry")).scalars().all()
     # Two tried in vain stop the run; the rest wait, untried, for the next one. None lost.
-    assert [(r[0], r[1]) for r in rows] == [("queued", 1)] * 2 + [("queued", 0)] * 5
+    assert [(r[0], r[1]) for r in rows] == [("queued", 1)] * 2 + [("queued", 0)] * 6
     errors = [r[2] or "" for r in rows[:2]]
     assert all("нет соединения с 127.0.0.1" in e for e in errors)
     _, logs = run_records(state.state_details.flow_run_id)

@@ -95,4 +95,4 @@ def test_a_worker_runs_the_deployment_on_the_city_data(
     _prefect(deployed, "deployment", "run", "deadline-sweep/daily", "--param", "as_of=2026-12-01")
     _prefect(deployed, "worker", "start", "--pool", "srok", "--run-once", timeout=180)
 
-    assert len(list((home / "outbox").glob("*.eml"))) == 7
+    assert len(list((home / "outbox").glob("*.eml"))) == 8  # 7 + п. 1.6 of the demo city

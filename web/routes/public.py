@@ -130,8 +130,8 @@ def action_page(request: Request, token: str) -> Response:
             )
         except action_links.LinkRefused as refused:
             return page(request, "action_refused.html", 410, message=refused.message)
-        account = notice_content(session, step.account_id)
-        site_page = site_page_of(session, step.account_id)
+        account = notice_content(session, action_links.account_of(step))
+        site_page = site_page_of(session, action_links.account_of(step))
     return page(
         request,
         "action.html",
@@ -156,13 +156,13 @@ def action_confirm(request: Request, token: str, form: Form) -> Response:
             )
             actor = action_links.actor_for(session, link)
             session.info["actor"] = actor
-            account = notice_content(session, step.account_id)
+            account = notice_content(session, action_links.account_of(step))
             if link.action == "notice":
                 action_links.spend(session, link)
                 record_notice(
                     session=session,
                     calendar=ctx.srok.calendar,
-                    account_id=step.account_id,
+                    account_id=action_links.account_of(step),
                     on=today,
                     received_on=today,
                     actor=actor,
@@ -172,7 +172,7 @@ def action_confirm(request: Request, token: str, form: Form) -> Response:
             verdict = report_link(
                 session=session,
                 fetcher=fetcher,
-                account_id=step.account_id,
+                account_id=action_links.account_of(step),
                 page=text(form, "page"),
                 actor=actor,
                 today=ctx.srok.today(),
@@ -198,7 +198,7 @@ def action_confirm(request: Request, token: str, form: Form) -> Response:
             link, step = action_links.read(
                 session=session, token=token, secret=ctx.secret, today=today
             )
-            account = notice_content(session, step.account_id)
+            account = notice_content(session, action_links.account_of(step))
         return page(
             request,
             "action.html",

@@ -1,0 +1,43 @@
+"""The compliance report's table of the standing rules (п. 2.1, 2.4, 1.6) per organ."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+
+def standing_table(rows: list[dict[str, Any]]) -> str:
+    """Return the table; a figure nobody checked says so instead of showing a zero."""
+    heads = ["Орган", "Недель с 8 публикациями (п. 2.1)", "Описание (п. 2.4)", "Защита (п. 1.6)"]
+    head = "".join(f'<th scope="col">{h}</th>' for h in heads)
+    body = []
+    for r in rows:
+        weeks = (
+            f"{r['weeks_with_8']} из {r['weeks_checked']}"
+            if r["weeks_checked"]
+            else "не проверялось"
+        )
+        description = (
+            "полное"
+            if r["description_complete"]
+            else f"неполное: {r['descriptions_checked'] - r['descriptions_complete']} из "
+            f"{r['descriptions_checked']} аккаунтов"
+            if r["descriptions_checked"]
+            else "не проверялось"
+        )
+        protection = (
+            "подтверждена"
+            if r["protection_all_confirmed"]
+            else f"подтверждена для {r['protection_confirmed']} из {r['accounts']} аккаунтов"
+        )
+        body.append(
+            f'<tr><th scope="row">{escape(r["organ"])}</th><td>{weeks}</td>'
+            f"<td>{description}</td><td>{protection}</td></tr>"
+        )
+    rows_html = "".join(body) or '<tr><td colspan="4">Аккаунтов нет</td></tr>'
+    return (
+        "<table><caption>Постоянные требования за квартал: недели — считаются проверенные "
+        "недели всех аккаунтов органа; описание — по последней проверке; защита — "
+        "ежеквартальное подтверждение (правило srok)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table>"
+    )
