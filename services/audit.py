@@ -99,13 +99,18 @@ def append(
     )
 
 
-def append_many(target: Session | sa.Connection, entries: list[dict[str, Any]]) -> None:
-    """Add entries in order, with one insert statement."""
+def append_many(
+    target: Session | sa.Connection,
+    entries: list[dict[str, Any]],
+    *,
+    recorded_at: datetime | None = None,
+) -> None:
+    """Add entries in order, with one insert statement (``recorded_at``: now, unless given)."""
     if not entries:
         return
     head_id, head_hash = _head(target)
     session_actor = target.info.get("actor") if isinstance(target, Session) else None
-    now = datetime.now(UTC).isoformat()
+    now = (recorded_at or datetime.now(UTC)).isoformat()
     rows = []
     for e in entries:
         row = {
