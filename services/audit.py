@@ -106,7 +106,9 @@ def append_many(
     A sweep appends a hundred thousand entries: they are linked as plain tuples
     (domain.audit.chain_rows) and handed to the driver's executemany, skipping
     SQLAlchemy's per-row processing; every column is text or an integer, stored
-    exactly as hashed.
+    exactly as hashed. An entry may give ``after_json`` instead of ``after``: the
+    text ``after`` would be written as (sorted keys, json.dumps's separators), made
+    by a caller that writes many alike.
     """
     if not entries:
         return
@@ -126,7 +128,7 @@ def append_many(
             e.get("account_id"),
             e.get("organ_id"),
             None if (before := e.get("before")) is None else as_json(before),
-            None if (after := e.get("after")) is None else as_json(after),
+            e.get("after_json") or (None if (after := e.get("after")) is None else as_json(after)),
             e.get("calendar_version"),
         )
         for e in entries

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import sqlalchemy as sa
@@ -197,8 +198,21 @@ def plan_reminders(
 
 
 def _list_json() -> Callable[[tuple[Any, ...]], str]:
-    """Write small lists as JSON once each: a city's reminders repeat a few hundred of them."""
-    return functools.lru_cache(maxsize=4096)(lambda items: json.dumps(list(items)))
+    """Write small lists as JSON once each: a city's reminders repeat many of them."""
+    return functools.lru_cache(maxsize=None)(_json_list)
+
+
+def _json_list(items: tuple[Any, ...]) -> str:
+    """``json.dumps(list(items))`` for ids and mailboxes, without an encoder built a call."""
+    parts = []
+    for item in items:
+        if type(item) is int:
+            parts.append(str(item))
+        elif type(item) is str:
+            parts.append(encode_basestring_ascii(item))
+        else:
+            return json.dumps(list(items))
+    return "[" + ", ".join(parts) + "]"
 
 
 # The columns a sweep writes, in the order of its rows' tuples; on_date, state, attempts and
@@ -243,8 +257,10 @@ def _insert_new(session: Session, values: list[tuple[Any, ...]], as_of: date) ->
         conn.exec_driver_sql(
             sql, [(*v[:_DUE], dues[v[_DUE]], *v[_DUE + 1 :], *constant) for v in chunk]
         )
-    people = {text: json.loads(text) for text in {v[_PEOPLE] for v in fresh}}
     on = as_of.isoformat()
+    # The entry's "after" written directly in the canonical form append_many would give
+    # {"kind", "on", "due", "specialist_ids"} (sorted keys, json.dumps's separators):
+    # every part is ASCII made here, and the ids are already JSON.
     append_many(
         session,
         [
@@ -252,12 +268,8 @@ def _insert_new(session: Session, values: list[tuple[Any, ...]], as_of: date) ->
                 "action": "reminder.queued",
                 "entity": f"reminder:{v[_KEY]}",
                 "account_id": v[_ACCOUNT],
-                "after": {
-                    "kind": v[_KIND],
-                    "on": on,
-                    "due": v[_DUE],
-                    "specialist_ids": people[v[_PEOPLE]],
-                },
+                "after_json": f'{{"due": "{v[_DUE].isoformat()}", "kind": "{v[_KIND]}", '
+                f'"on": "{on}", "specialist_ids": {v[_PEOPLE]}}}',
             }
             for v in fresh
         ],

@@ -296,3 +296,22 @@ def test_a_queued_reminder_is_stored_as_the_orm_stores_it_and_audited_in_the_ear
     assert after == (
         '{"due": "2026-11-06", "kind": "heads_up", "on": "2026-11-05", "specialist_ids": [1]}'
     )
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        (),
+        (1,),
+        (3, 15, 204),
+        ("it@example.invalid",),
+        ("отдел@пример.рф", 'a"b\\c', "x\ty"),
+        (1.5,),
+    ],
+)
+def test_the_recipient_lists_are_written_exactly_as_json_dumps_writes_them(
+    items: tuple[object, ...],
+) -> None:
+    from services.reminders import _json_list
+
+    assert _json_list(items) == json.dumps(list(items))
