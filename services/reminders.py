@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from json.encoder import encode_basestring_ascii
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -245,7 +246,7 @@ def _insert_new(session: Session, values: list[tuple[Any, ...]], as_of: date) ->
     existing = set(
         conn.execute(sa.select(col(Reminder.key)).where(col(Reminder.on_date) == as_of)).scalars()
     )
-    fresh = [v for v in values if v[_KEY] not in existing]
+    fresh = sorted((v for v in values if v[_KEY] not in existing), key=itemgetter(_KEY))
     if not fresh:
         return 0
     dialect = conn.dialect
