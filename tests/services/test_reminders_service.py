@@ -281,9 +281,7 @@ def test_a_queued_reminder_is_stored_as_the_orm_stores_it_and_audited_in_the_ear
     session.add(twin)
     session.commit()
     columns = "on_date, due, queued_at, state, attempts, refused_recipients, channel"
-    stored = session.execute(
-        sa.text(f"SELECT {columns} FROM reminder ORDER BY id")  # noqa: S608 (constant)
-    ).all()
+    stored = session.execute(sa.text(f"SELECT {columns} FROM reminder ORDER BY id")).all()
     assert stored[0] == stored[1]
     assert (r.on_date, r.due, r.queued_at.tzinfo is not None) == (
         date(2026, 11, 5),
