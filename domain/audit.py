@@ -48,6 +48,25 @@ def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
 
 
+def chain_rows(
+    head_id: int, head_hash: str, entries: Iterable[Sequence[Any]]
+) -> tuple[list[tuple[Any, ...]], tuple[int, str]]:
+    """Link entries onto the head: rows in COLUMNS order, and the new head (id, hash).
+
+    Each entry is a tuple of its canonical fields in FIELDS order, exactly as
+    stored; its hash is the one ``chain_hash`` gives the same entry as a mapping
+    (a tuple and a list encode alike), taken without building a mapping per entry.
+    """
+    sha256, encode = hashlib.sha256, _ENCODE  # a sweep links a hundred thousand: locals
+    rows = []
+    for fields in entries:
+        head_id += 1
+        digest = sha256(head_hash.encode("ascii") + encode(fields).encode("utf-8")).hexdigest()
+        rows.append((head_id, head_hash, digest, *fields))
+        head_hash = digest
+    return rows, (head_id, head_hash)
+
+
 @dataclass(frozen=True)
 class Verdict:
     ok: bool

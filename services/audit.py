@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
-from domain.audit import COLUMNS, GENESIS, Verdict, chain_hash, verify_rows
+from domain.audit import COLUMNS, GENESIS, Verdict, chain_rows, verify_rows
 from domain.dates import ru
 from models.tables import AuditEntry
 from services.settings import CITY_ZONE
@@ -29,7 +29,9 @@ LOCK_KEY = 608_2023  # pg_advisory_xact_lock key for appends
 _HEAD = "srok_audit_head"
 # Built once: every change in srok appends, and building a statement costs more than running it.
 _HEAD_QUERY = sa.select(AUDIT.c.id, AUDIT.c.hash).order_by(AUDIT.c.id.desc()).limit(1)
-_INSERT = sa.insert(AUDIT)
+_INSERT_SQL: dict[str, str] = {}  # by dialect name
+# One encoder, made once (json.dumps with options builds one a call); the same output.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -45,12 +47,6 @@ def _forget_head(session: Session, transaction: Any) -> None:
 
 def default_actor() -> str:
     return os.environ.get("SROK_ACTOR") or getpass.getuser()
-
-
-def _json(value: Mapping[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _connection(target: Session | sa.Connection) -> sa.Connection:
@@ -99,34 +95,61 @@ def append(
     )
 
 
-def append_many(target: Session | sa.Connection, entries: list[dict[str, Any]]) -> None:
-    """Add entries in order, with one insert statement."""
+def append_many(
+    target: Session | sa.Connection,
+    entries: list[dict[str, Any]],
+    *,
+    recorded_at: datetime | None = None,
+) -> None:
+    """Add entries in order, with one statement (``recorded_at``: now, unless given).
+
+    A sweep appends a hundred thousand entries: they are linked as plain tuples
+    (domain.audit.chain_rows) and handed to the driver's executemany, skipping
+    SQLAlchemy's per-row processing; every column is text or an integer, stored
+    exactly as hashed. An entry may give ``after_json`` instead of ``after``: the
+    text ``after`` would be written as (sorted keys, json.dumps's separators), made
+    by a caller that writes many alike.
+    """
     if not entries:
         return
     head_id, head_hash = _head(target)
     session_actor = target.info.get("actor") if isinstance(target, Session) else None
-    now = datetime.now(UTC).isoformat()
-    rows = []
-    for e in entries:
-        row = {
-            "recorded_at": now,
-            "actor": e.get("actor") or session_actor or default_actor(),
-            "action": e["action"],
-            "clause": e.get("clause"),
-            "entity": e["entity"],
-            "account_id": e.get("account_id"),
-            "organ_id": e.get("organ_id"),
-            "before": _json(e.get("before")),
-            "after": _json(e.get("after")),
-            "calendar_version": e.get("calendar_version"),
-        }
-        head_id += 1
-        row["id"], row["prev_hash"] = head_id, head_hash
-        row["hash"] = head_hash = chain_hash(head_hash, row)
-        rows.append(row)
-    _connection(target).execute(_INSERT, rows)
+    now = (recorded_at or datetime.now(UTC)).isoformat()
+    needed = session_actor is None and not all(e.get("actor") for e in entries)
+    fallback = default_actor() if needed else session_actor
+    as_json = _JSON
+    fields = [
+        (
+            now,
+            e.get("actor") or fallback,
+            e["action"],
+            e.get("clause"),
+            e["entity"],
+            e.get("account_id"),
+            e.get("organ_id"),
+            None if (before := e.get("before")) is None else as_json(before),
+            e.get("after_json") or (None if (after := e.get("after")) is None else as_json(after)),
+            e.get("calendar_version"),
+        )
+        for e in entries
+    ]
+    rows, new_head = chain_rows(head_id, head_hash, fields)
+    conn = _connection(target)
+    conn.exec_driver_sql(_insert_sql(conn.dialect), rows)
     if isinstance(target, Session):
-        target.info[_HEAD] = (head_id, head_hash)
+        target.info[_HEAD] = new_head
+
+
+def _insert_sql(dialect: sa.Dialect) -> str:
+    """The INSERT of a row in COLUMNS order, in the driver's own parameter style."""
+    if dialect.name not in _INSERT_SQL:
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
+        _INSERT_SQL[dialect.name] = (
+            f"INSERT INTO {quote(AUDIT.name)} ({', '.join(quote(c) for c in COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(COLUMNS))})"
+        )
+    return _INSERT_SQL[dialect.name]
 
 
 def head(target: Session | sa.Connection) -> tuple[int, str]:

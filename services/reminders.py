@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring_ascii
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -176,13 +178,15 @@ def plan_reminders(
     specialists = current_specialists(
         session, [d[1] for d in due if d[1] is not None and audience(d[2]) is Audience.SPECIALISTS]
     )
-    values = []
-    now = utcnow()
+    values: list[tuple[Any, ...]] = []  # in COLUMNS order
     as_json = _list_json()
+    to_specialists = {
+        clause: audience(clause) is Audience.SPECIALISTS for clause in {d[2] for d in due}
+    }
     for step_id, account_id, clause, step_due, organ_email, head_email, found in due:
         people: list[int] = []
         mailboxes: list[str] = []
-        if audience(clause) is Audience.SPECIALISTS:
+        if to_specialists[clause]:
             people = specialists.get(account_id, []) if account_id is not None else []
             if not people:
                 mailboxes = [organ_email or it_mailbox]
@@ -192,27 +196,23 @@ def plan_reminders(
         if found.kind is ReminderKind.ESCALATION:
             copied = (
                 (head_email or organ_email, it_mailbox)
-                if audience(clause) is Audience.SPECIALISTS
+                if to_specialists[clause]
                 else (it_supervisor,)
             )
             cc = [m for m in dict.fromkeys(copied) if m and m not in mailboxes]
         values.append(
-            {
-                "key": reminder_key(step_id, found.kind, as_of),
-                "step_id": step_id,
-                "account_id": account_id,
-                "kind": found.kind.value,
-                "on_date": as_of,
-                "due": step_due,
-                "working_days_left": found.working_days_left,
-                "working_days_late": found.working_days_late,
-                "state": "queued",
-                "specialist_ids": as_json(tuple(people)),
-                "mailboxes": as_json(tuple(mailboxes)),
-                "cc_mailboxes": as_json(tuple(cc)),
-                "attempts": 0,
-                "queued_at": now,
-            }
+            (
+                reminder_key(step_id, found.kind, as_of),
+                step_id,
+                account_id,
+                found.kind.value,
+                step_due,
+                found.working_days_left,
+                found.working_days_late,
+                as_json(tuple(people)),
+                as_json(tuple(mailboxes)),
+                as_json(tuple(cc)),
+            )
         )
     report.queued = _insert_new(session, values, as_of)
     # A finding is told once: its step closes with the reminder that tells it.
@@ -223,48 +223,78 @@ def plan_reminders(
 
 
 def _list_json() -> Callable[[tuple[Any, ...]], str]:
-    """Write small lists as JSON once each: a city's reminders repeat a few hundred of them."""
-    return functools.lru_cache(maxsize=4096)(lambda items: json.dumps(list(items)))
+    """Write small lists as JSON once each: a city's reminders repeat many of them."""
+    return functools.lru_cache(maxsize=None)(_json_list)
 
 
-def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> int:
+def _json_list(items: tuple[Any, ...]) -> str:
+    """``json.dumps(list(items))`` for ids and mailboxes, without an encoder built a call."""
+    parts = []
+    for item in items:
+        if type(item) is int:
+            parts.append(str(item))
+        elif type(item) is str:
+            parts.append(encode_basestring_ascii(item))
+        else:
+            return json.dumps(list(items))
+    return "[" + ", ".join(parts) + "]"
+
+
+# The columns a sweep writes, in the order of its rows' tuples; on_date, state, attempts and
+# queued_at are the same for the whole sweep and are appended to each row at the insert.
+COLUMNS = (
+    "key",
+    "step_id",
+    "account_id",
+    "kind",
+    "due",
+    "working_days_left",
+    "working_days_late",
+    "specialist_ids",
+    "mailboxes",
+    "cc_mailboxes",
+)
+_KEY, _ACCOUNT, _KIND, _DUE, _PEOPLE = 0, 2, 3, 4, 7
+_CONSTANT = ("on_date", "state", "attempts", "queued_at")
+
+
+def _insert_new(session: Session, values: list[tuple[Any, ...]], as_of: date) -> int:
     """Insert the reminders whose key is new; a key already claimed is left alone.
 
     Keys queued earlier today are skipped before the insert; ON CONFLICT DO
-    NOTHING covers a concurrent sweep that queues the same key meanwhile.
+    NOTHING covers a concurrent sweep that queues the same key meanwhile. The
+    rows go to the driver's executemany as plain tuples, their dates and instant
+    bound the way SQLAlchemy binds them (so stored alike), once per distinct value.
     """
+    conn = session.connection()
     existing = set(
-        session.connection()
-        .execute(sa.select(col(Reminder.key)).where(col(Reminder.on_date) == as_of))
-        .scalars()
+        conn.execute(sa.select(col(Reminder.key)).where(col(Reminder.on_date) == as_of)).scalars()
     )
-    fresh = [v for v in values if v["key"] not in existing]
+    fresh = sorted((v for v in values if v[_KEY] not in existing), key=itemgetter(_KEY))
     if not fresh:
         return 0
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    table = Reminder.__table__  # type: ignore[attr-defined]
-    statement = insert(table).on_conflict_do_nothing(index_elements=["key"])
-    for chunk in _chunks(fresh, 5000):
-        # One statement, many parameter sets: compiled once, not once per chunk.
-        session.execute(statement, chunk)
-    people = {text: json.loads(text) for text in {v["specialist_ids"] for v in fresh}}
+    dialect = conn.dialect
+    bind_date = _binder(TABLE.c.due, dialect)
+    dues = {due: bind_date(due) for due in {v[_DUE] for v in fresh}}
+    constant = (bind_date(as_of), "queued", 0, _binder(TABLE.c.queued_at, dialect)(utcnow()))
+    sql = _insert_sql(dialect)
+    for chunk in _chunks(fresh, 20_000):
+        conn.exec_driver_sql(
+            sql, [(*v[:_DUE], dues[v[_DUE]], *v[_DUE + 1 :], *constant) for v in chunk]
+        )
+    on = as_of.isoformat()
+    # The entry's "after" written directly in the canonical form append_many would give
+    # {"kind", "on", "due", "specialist_ids"} (sorted keys, json.dumps's separators):
+    # every part is ASCII made here, and the ids are already JSON.
     append_many(
         session,
         [
             {
                 "action": "reminder.queued",
-                "entity": f"reminder:{v['key']}",
-                "account_id": v["account_id"],
-                "after": {
-                    "kind": v["kind"],
-                    "on": v["on_date"],
-                    "due": v["due"],
-                    "specialist_ids": people[v["specialist_ids"]],
-                },
+                "entity": f"reminder:{v[_KEY]}",
+                "account_id": v[_ACCOUNT],
+                "after_json": f'{{"due": "{v[_DUE].isoformat()}", "kind": "{v[_KIND]}", '
+                f'"on": "{on}", "specialist_ids": {v[_PEOPLE]}}}',
             }
             for v in fresh
         ],
@@ -272,4 +302,27 @@ def _insert_new(session: Session, values: list[dict[str, Any]], as_of: date) -> 
     count_today = (
         sa.select(sa.func.count()).select_from(Reminder).where(col(Reminder.on_date) == as_of)
     )
-    return session.execute(count_today).scalar_one() - len(existing)
+    return conn.execute(count_today).scalar_one() - len(existing)
+
+
+TABLE: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+_INSERT_SQL: dict[str, str] = {}  # by dialect name
+
+
+def _binder(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """Bind a value as SQLAlchemy would for ``column`` (SQLite: dates as ISO text)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _insert_sql(dialect: sa.Dialect) -> str:
+    """INSERT … ON CONFLICT (key) DO NOTHING, in the driver's own parameter style."""
+    if dialect.name not in _INSERT_SQL:
+        quote = dialect.identifier_preparer.quote
+        names = (*COLUMNS, *_CONSTANT)
+        mark = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
+        _INSERT_SQL[dialect.name] = (
+            f"INSERT INTO {quote(TABLE.name)} ({', '.join(quote(c) for c in names)}) "
+            f"VALUES ({', '.join([mark] * len(names))}) ON CONFLICT (key) DO NOTHING"
+        )
+    return _INSERT_SQL[dialect.name]

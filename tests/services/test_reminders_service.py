@@ -259,3 +259,57 @@ def test_the_days_reminders_are_found_through_indexes_not_by_reading_the_history
 
     assert "ix_reminder_on_date_step" in str(by_day)
     assert "ix_step_open_due" in str(open_by_due)
+
+
+def test_a_queued_reminder_is_stored_as_the_orm_stores_it_and_audited_in_the_earlier_form(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    _city(session, calendar)
+    _plan(session, calendar, date(2026, 11, 5))
+    (r,) = session.exec(select(Reminder)).all()
+    session.expunge_all()
+    # The sweep's rows skip SQLAlchemy's processing; a row the ORM writes must look the same.
+    twin = Reminder(
+        key="twin",
+        step_id=r.step_id,
+        account_id=r.account_id,
+        kind=r.kind,
+        on_date=r.on_date,
+        due=r.due,
+        queued_at=r.queued_at,
+    )
+    session.add(twin)
+    session.commit()
+    columns = "on_date, due, queued_at, state, attempts, refused_recipients, channel"
+    stored = session.execute(sa.text(f"SELECT {columns} FROM reminder ORDER BY id")).all()
+    assert stored[0] == stored[1]
+    assert (r.on_date, r.due, r.queued_at.tzinfo is not None) == (
+        date(2026, 11, 5),
+        date(2026, 11, 6),
+        True,
+    )
+    (after,) = session.execute(
+        sa.text("SELECT after FROM audit_entry WHERE action = 'reminder.queued'")
+    ).scalars()
+    assert after == (
+        '{"due": "2026-11-06", "kind": "heads_up", "on": "2026-11-05", "specialist_ids": [1]}'
+    )
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        (),
+        (1,),
+        (3, 15, 204),
+        ("it@example.invalid",),
+        ("отдел@пример.рф", 'a"b\\c', "x\ty"),
+        (1.5,),
+    ],
+)
+def test_the_recipient_lists_are_written_exactly_as_json_dumps_writes_them(
+    items: tuple[object, ...],
+) -> None:
+    from services.reminders import _json_list
+
+    assert _json_list(items) == json.dumps(list(items))
