@@ -25,13 +25,26 @@ class Outcome:
     """How one claimed reminder ended, to be written with the next claim."""
 
     reminder_id: int
-    account_id: int
+    account_id: int | None  # None: a required account not yet created (п. 1.2)
     state: str
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A reminder this worker took; its account is None for an account still to create."""
+
+    account_id: int | None
+
+
 def _audit_entry(
-    reminder_id: int, account_id: int, state: str, *, before: str, actor: str, detail: Any = None
+    reminder_id: int,
+    account_id: int | None,
+    state: str,
+    *,
+    before: str,
+    actor: str,
+    detail: Any = None,
 ) -> dict[str, Any]:
     return {
         "action": f"reminder.{state}",
@@ -85,10 +98,11 @@ class Ledger:
         assert self.pending is None
         self.pending = outcome
 
-    def claim(self, reminder_id: int | None) -> int | None:
-        """Write the pending outcome; take a queued reminder. Return its account, or None."""
+    def claim(self, reminder_id: int | None) -> Claimed | None:
+        """Write the pending outcome; take a queued reminder. None: another worker has it."""
         done, self.pending = self.pending, None
-        entries, account_id = [], None
+        entries: list[dict[str, Any]] = []
+        claimed: Claimed | None = None
         if self.conn is None:
             self.conn = self.engine.connect()
         conn = self.conn
@@ -107,17 +121,18 @@ class Ledger:
                     )
                 )
             if reminder_id is not None:
-                account_id = conn.execute(
+                row = conn.execute(
                     _CLAIM, {"rid": reminder_id, "worker": self.worker, "at": utcnow()}
-                ).scalar()
-                if account_id is not None:
+                ).first()
+                if row is not None:
+                    claimed = Claimed(row[0])
                     entries.append(
                         _audit_entry(
-                            reminder_id, account_id, "sending", before="queued", actor=self.worker
+                            reminder_id, row[0], "sending", before="queued", actor=self.worker
                         )
                     )
             append_many(conn, entries)
-        return account_id
+        return claimed
 
     def close(self) -> None:
         """Write the last outcome, and give the connection back."""

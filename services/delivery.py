@@ -175,9 +175,10 @@ def _deliver_queue(
             with Session(engine) as session:
                 letters = LetterBatch.load(session, chunk)
             for reminder_id in chunk:
-                account_id = ledger.claim(reminder_id)
-                if account_id is None:
+                claimed = ledger.claim(reminder_id)
+                if claimed is None:
                     continue  # another worker has it
+                account_id = claimed.account_id
                 try:
                     message = letters.compose(
                         reminder_id, sender=sender, links=links, it_contact=it_contact
@@ -211,14 +212,16 @@ def _deliver_queue(
         ledger.close()
 
 
-def _failed(reminder_id: int, account_id: int, reason: str, report: DeliveryReport) -> Outcome:
+def _failed(
+    reminder_id: int, account_id: int | None, reason: str, report: DeliveryReport
+) -> Outcome:
     report.failed.append(reminder_id)
     return Outcome(reminder_id, account_id, "failed", {"last_error": reason})
 
 
 def _judge(
     reminder_id: int,
-    account_id: int,
+    account_id: int | None,
     outcome: Exception | int,
     channel: str,
     report: DeliveryReport,
