@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
+from pydantic import Field
 from sqlmodel import Session
 
 from domain.errors import RuleViolation
@@ -23,6 +25,11 @@ from services.notices import (
 from services.users import Viewer
 
 SPECIALIST_FIELDS = ("full_name", "position", "phone", "email")
+ID_MAX = (
+    2**31 - 1
+)  # ids are PostgreSQL `integer`; a larger one names nothing and must not reach SQL
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+IdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 
 def text(data: Mapping[str, Any], name: str) -> str:
@@ -48,9 +55,20 @@ def day(data: Mapping[str, Any], name: str, words: str, clause: str | None) -> d
 def number(data: Mapping[str, Any], name: str, words: str, clause: str | None = None) -> int:
     value = required(data, name, words, clause)
     try:
-        return int(value)
+        found = int(value)
     except ValueError:
         raise RuleViolation(name, f"«{value}» — не число", clause) from None
+    if not 1 <= found <= ID_MAX:
+        raise RuleViolation(name, f"{words}: номера {value} нет", clause)
+    return found
+
+
+def is_id(value: object) -> bool:
+    """Tell whether a path's or query's value can name a row (1 .. ID_MAX)."""
+    try:
+        return 1 <= int(str(value)) <= ID_MAX
+    except ValueError:
+        return False
 
 
 def specialists(data: Mapping[str, Any]) -> list[SpecialistData]:
