@@ -81,3 +81,58 @@ def _client_with(logged_in: TestClient, city: City) -> TestClient:
     client = _client(city)
     client.cookies = logged_in.cookies
     return client
+
+
+def _cyrillic(text: str) -> bool:
+    return any("а" <= ch.lower() <= "я" for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        (b"\xff\xfe{", "application/json", "body"),  # not UTF-8
+        (b"{" * 1000, "application/json", "body"),  # not JSON
+        (b"[]", "application/json", "body"),  # not an object
+        (b"null", "application/json", "body"),
+        (b"network=vk", "application/x-www-form-urlencoded", "body"),
+        (
+            b'{"network": 1, "url": "u", "created_on": "2026-11-30", "specialists": []}',
+            None,
+            "network",
+        ),
+        (b'{"url": "u", "created_on": "2026-11-30", "specialists": []}', None, "network"),
+    ],
+)
+def test_a_malformed_body_is_answered_in_russian_with_the_field_named(
+    city: City, body: bytes, content_type: str | None, field: str
+) -> None:
+    headers = {**_token(city, "culture"), "content-type": content_type or "application/json"}
+
+    response = _client(city).post("/api/v1/notices", content=body, headers=headers)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == field
+    assert _cyrillic(error["message"]), error["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url"), [("GET", "/api/v1/no-such-thing"), ("DELETE", "/api/v1/queue")]
+)
+def test_an_unknown_address_or_method_is_answered_in_russian(
+    city: City, method: str, url: str
+) -> None:
+    response = _client(city).request(method, url, headers=_token(city, "it"))
+
+    assert response.status_code in (404, 405)
+    assert _cyrillic(response.json()["error"]["message"]), response.json()
+
+
+def test_a_wrong_query_value_on_a_page_is_a_russian_page_not_json(city: City, as_role) -> None:
+    client = _client_with(as_role("it"), city)
+
+    response = client.get("/accounts?organ=abc")
+
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "organ" in response.text
