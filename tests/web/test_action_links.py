@@ -12,7 +12,7 @@ from models.tables import AuditEntry, Step
 from services.delivery import WebLinks, deliver
 from services.reminders import plan_reminders
 from tests.fakes import RecordingNotifier
-from tests.web.conftest import SECRET, City, csrf_of
+from tests.web.conftest import SECRET, City, csrf_of, register_site_page
 
 
 def _letters(city: City) -> dict[str, str]:
@@ -118,6 +118,7 @@ def test_the_link_action_checks_the_page_and_closes_the_step_only_when_found(
     city: City, as_role, city_site
 ) -> None:
     city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
     path = _letters(city)["1.4"]
     client = as_role()
     csrf = csrf_of(client.get(path).text)

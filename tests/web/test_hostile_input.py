@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from models.tables import LinkCheck
 from services.users import create_token
-from tests.web.conftest import City
+from tests.web.conftest import City, register_site_page
 from tests.web.test_api import NOTICE
 from web.app import create_app
 
@@ -136,3 +138,21 @@ def test_a_wrong_query_value_on_a_page_is_a_russian_page_not_json(city: City, as
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "organ" in response.text
+
+
+def test_a_specialist_cannot_make_srok_fetch_an_address_off_the_city_site(
+    city: City, city_site
+) -> None:
+    register_site_page(city, "https://novoaltaysk.ru/kultura")
+    city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+
+    response = _client(city).post(
+        f"/api/v1/accounts/{city.account}/link",
+        json={"page": city_site.url("/kultura-ok")},  # loopback: any internal service
+        headers=_token(city, "culture"),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["clause"] == "1.4"
+    with city.srok.transaction() as s:
+        assert s.exec(select(LinkCheck)).all() == []  # nothing was fetched
