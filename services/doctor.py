@@ -104,6 +104,8 @@ def check_audit_chain(app: Srok) -> Finding:
             f"цепочка журнала цела (записей {verdict.entries}), но: {result.words}; "
             "выполните `srok audit verify` и сообщите заместителю главы (п. 4)",
         )
+    if verdict.head_id is None:
+        return Finding("audit", "ok", "журнал пуст: записей ещё нет, проверять нечего")
     return Finding(
         "audit",
         "ok",

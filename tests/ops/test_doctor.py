@@ -373,3 +373,21 @@ def test_on_postgresql_the_database_checks_read_the_same(tmp_path: Path) -> None
     assert findings["reminders"].level == "warning"
     assert "failed): 1" in findings["reminders"].text
     assert "в очереди с 20.11.2026 02:00 UTC" in findings["reminders"].text
+
+
+def test_a_fresh_city_with_an_empty_journal_is_described_in_words_not_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SROK_HOME", str(tmp_path))
+    monkeypatch.setenv("SROK_DATABASE_URL", f"sqlite:///{tmp_path / 'srok.db'}")
+    for name in ("SROK_CALENDAR_FILE", "SROK_ANCHOR_FILE", "PREFECT_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert run(["init"]) == 0
+    capsys.readouterr()
+
+    _code, findings = doctor(capsys)
+    run(["audit", "verify"])
+    verified = capsys.readouterr().out
+
+    assert "None" not in findings["audit"].text and "журнал пуст" in findings["audit"].text
+    assert "None" not in verified and "журнал пуст" in verified
