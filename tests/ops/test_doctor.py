@@ -391,3 +391,17 @@ def test_a_fresh_city_with_an_empty_journal_is_described_in_words_not_none(
 
     assert "None" not in findings["audit"].text and "журнал пуст" in findings["audit"].text
     assert "None" not in verified and "журнал пуст" in verified
+
+
+def test_a_key_of_its_own_on_a_host_of_several_is_a_warning(tmp_path: Path) -> None:
+    key = tmp_path / "secret_key"
+    key.write_text("k" * 64)
+    key.chmod(0o600)
+    central = {"PREFECT_API_URL": "https://prefect.srok.novoaltaysk.local/api"}
+
+    several = check_secret_key(tmp_path, central)
+    alone = check_secret_key(tmp_path, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"})
+    shared = check_secret_key(tmp_path, {**central, "SROK_SECRET_KEY": "x" * 40})
+
+    assert several.level == "warning" and "SROK_SECRET_KEY" in several.text
+    assert alone.level == shared.level == "ok"
