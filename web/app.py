@@ -19,6 +19,10 @@ from web.context import WebContext
 from web.render import page
 
 
+# The CLI's options whose form and JSON field is spelled otherwise.
+WEB_FIELDS = {"password_stdin": "password"}
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -73,7 +77,8 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
         error = exc.as_dict()
         # The CLI's names (--created-on) as the JSON body spells them (created_on).
         if error.get("field"):
-            error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            field = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            error["field"] = WEB_FIELDS.get(field, field)
         status = 404 if _names_the_path(request, exc, error.get("field")) else 422
         if _is_api(request):
             return JSONResponse({"error": error}, status_code=status)

@@ -207,7 +207,7 @@ def test_the_administrator_adds_a_user_and_no_hash_is_ever_shown(city: City, as_
     )
     users = client.get("/api/v1/users", headers=admin)
 
-    assert short.status_code == 422 and short.json()["error"]["field"] == "password_stdin"
+    assert short.status_code == 422 and short.json()["error"]["field"] == "password"
     assert added.status_code == 201 and added.json()["login"] == "new-it"
     assert "new-it" in [u["login"] for u in users.json()]
     assert "argon2" not in users.text and "hash" not in users.text

@@ -156,3 +156,12 @@ def test_a_specialist_cannot_make_srok_fetch_an_address_off_the_city_site(
     assert response.json()["error"]["clause"] == "1.4"
     with city.srok.transaction() as s:
         assert s.exec(select(LinkCheck)).all() == []  # nothing was fetched
+
+
+def test_a_short_password_is_named_as_the_api_spells_the_field(city: City) -> None:
+    body = {"login": "new", "role": "it", "password": "short"}
+
+    response = _client(city).post("/api/v1/users", json=body, headers=_token(city, "admin"))
+
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "password"  # not the CLI's --password-stdin
