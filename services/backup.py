@@ -18,6 +18,7 @@ import os
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from domain.errors import EnvironmentFault, RuleViolation
 from services import backup_postgres as pg
 from services.app import SCHEMA_HEAD, Srok
 from services.audit import head
+from services.files import file_fault
 from services.signing import SECRET_FILE
 
 FORMAT = "srok-backup"
@@ -222,10 +224,18 @@ def restore_backup(app: Srok, *, source: Path, force: bool = False) -> BackupInf
             with tarfile.open(source, mode="r:gz") as archive:
                 manifest = read_manifest(archive, source)
                 archive.extractall(work, filter="data")
-        except (tarfile.TarError, OSError, EOFError) as error:
+        except tarfile.FilterError:
             raise RuleViolation(
-                "FILE", f"«{source}» — не прочитать как копию srok: {error}"
+                "FILE", f"«{source}»: в копии есть файл с путём вне её папки: копия подделана"
             ) from None
+        except (tarfile.TarError, EOFError, zlib.error):
+            raise RuleViolation(
+                "FILE", f"«{source}» — не копия srok или копия обрезана: архив не читается"
+            ) from None
+        except OSError as error:
+            if error.filename is None:
+                error.filename = str(source)
+            raise RuleViolation("FILE", file_fault(error).message) from None
         folder = Path(work)
         _check_copy(folder, manifest, source)
         sqlite_target = app.sqlite_file()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from pathlib import Path
 
@@ -160,3 +161,26 @@ def test_a_folder_given_as_the_backup_is_refused_in_words(
 
     assert code == 2 and data["error"]["field"] == "FILE"
     assert out_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("missing.srok", None), ("empty.srok", b""), ("plain.srok", b"SQLite format 3\x00" * 10)],
+)
+def test_an_unreadable_backup_is_refused_in_russian_only(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes | None,
+) -> None:
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    use(monkeypatch, tmp_path / "fresh", f"sqlite:///{tmp_path / 'fresh' / 'srok.db'}")
+
+    code, data = srok_json(capsys, "restore", str(source))
+
+    words = data["error"]["message"].replace(str(source), "").replace("srok", "")
+    assert code == 2 and data["error"]["field"] == "FILE"
+    assert not re.search(r"[A-Za-z]{3,}", words), words
