@@ -18,7 +18,6 @@ from web.bad_request import field_and_message, status_message
 from web.context import WebContext
 from web.render import page
 
-
 # The CLI's options whose form and JSON field is spelled otherwise.
 WEB_FIELDS = {"password_stdin": "password"}
 
