@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from models.tables import LinkCheck
 from services.users import create_token
-from tests.web.conftest import City, register_site_page
+from tests.web.conftest import City, csrf_of, register_site_page
 from tests.web.test_api import NOTICE
 from web.app import create_app
 
@@ -165,3 +165,58 @@ def test_a_short_password_is_named_as_the_api_spells_the_field(city: City) -> No
 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "password"  # not the CLI's --password-stdin
+
+
+def _racing(city: City, send_again) -> None:  # type: ignore[no-untyped-def]
+    """Make the page fetch of a link report send the same submission again meanwhile."""
+    from citysite.pages import PageFetcher
+
+    done: list[object] = []
+
+    class RacingFetcher(PageFetcher):
+        def fetch(self, url: str):  # type: ignore[no-untyped-def]
+            if not done:
+                done.append(None)
+                done[0] = send_again()
+            return super().fetch(url)
+
+    city.ctx.fetcher_factory = lambda: RacingFetcher(timeout=2)
+    city.__dict__["raced"] = done
+
+
+def test_a_form_pressed_twice_at_once_records_once_and_both_land_on_the_account(
+    city: City, as_role, city_site
+) -> None:
+    from tests.web.conftest import nonce_of
+
+    city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
+    browser = _client_with(as_role("culture"), city)
+    form = browser.get(f"/accounts/{city.account}").text
+    data = {"csrf": csrf_of(form), "nonce": nonce_of(form, "link")}
+    data |= {"form": "link", "page": city_site.url("/kultura-ok")}
+    url = f"/accounts/{city.account}/link"
+    _racing(city, lambda: browser.post(url, data=data))
+
+    first = browser.post(url, data=data)
+
+    (second,) = city.__dict__["raced"]
+    assert (first.status_code, second.status_code) == (303, 303)  # type: ignore[attr-defined]
+    with city.srok.transaction() as s:
+        assert len(s.exec(select(LinkCheck)).all()) == 1
+
+
+def test_an_api_request_sent_twice_at_once_with_one_key_records_once(city: City, city_site) -> None:
+    city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
+    client = _client(city)
+    headers = {**_token(city, "culture"), "Idempotency-Key": "report-1"}
+    url, body = f"/api/v1/accounts/{city.account}/link", {"page": city_site.url("/kultura-ok")}
+    _racing(city, lambda: client.post(url, json=body, headers=headers))
+
+    first = client.post(url, json=body, headers=headers)
+
+    (second,) = city.__dict__["raced"]
+    assert {first.status_code, second.status_code} == {200}  # type: ignore[attr-defined]
+    with city.srok.transaction() as s:
+        assert len(s.exec(select(LinkCheck)).all()) == 1
