@@ -220,3 +220,50 @@ def test_an_api_request_sent_twice_at_once_with_one_key_records_once(city: City,
     assert {first.status_code, second.status_code} == {200}  # type: ignore[attr-defined]
     with city.srok.transaction() as s:
         assert len(s.exec(select(LinkCheck)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"specialists": [{**NOTICE["specialists"][0], "full_name": "Я" * 200_000}]}, "name"),  # type: ignore[index, dict-item]
+        ({"specialists": [{**NOTICE["specialists"][0], "position": "Я" * 200_000}]}, "position"),  # type: ignore[index, dict-item]
+        ({"access": ["Я" * 200_000]}, "access_1"),
+        ({"url": "https://t.me/" + "a" * 100_000}, "url"),
+    ],
+)
+def test_a_text_of_hundreds_of_kilobytes_is_refused_not_stored(
+    city: City, change: dict[str, object], field: str
+) -> None:
+    response = _client(city).post(
+        "/api/v1/notices", json={**NOTICE, **change}, headers=_token(city, "culture")
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
+    assert "символ" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"access": ["А", "Б", "В", "Г"]}, "access_4"),
+        (
+            {
+                "specialists": [
+                    {**NOTICE["specialists"][0], "email": f"e{n}@example.invalid"}  # type: ignore[index, dict-item]
+                    for n in range(4)
+                ]
+            },
+            "specialist_4_full_name",
+        ),
+    ],
+)
+def test_rows_past_what_the_form_takes_are_refused_not_dropped(
+    city: City, change: dict[str, object], field: str
+) -> None:
+    response = _client(city).post(
+        "/api/v1/notices", json={**NOTICE, **change}, headers=_token(city, "culture")
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
