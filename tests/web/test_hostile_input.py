@@ -267,3 +267,16 @@ def test_rows_past_what_the_form_takes_are_refused_not_dropped(
 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
+
+
+def test_the_public_registry_json_holds_no_personal_data(city: City) -> None:
+    client = _client(city)
+    client.post("/api/v1/notices", json=NOTICE, headers=_token(city, "culture"))
+    account_id = client.get("/api/v1/queue", headers=_token(city, "it")).json()[0]["account_id"]
+    client.post(f"/api/v1/accounts/{account_id}/registry-entry", headers=_token(city, "it"))
+
+    public = client.get("/api/v1/registry")
+
+    assert public.status_code == 200 and "https://" in public.text
+    for personal in ("Апи", "api@example.invalid", "000-00-55", "Тестов", "test1@example"):
+        assert personal not in public.text
