@@ -43,7 +43,9 @@ def verify(
         )
         verdict = check.verdict
         human = (
-            f"цепочка цела: записей {verdict.entries}, последняя № {verdict.head_id}, "
+            "журнал пуст: записей ещё нет, проверять нечего"
+            if check.ok and verdict.head_id is None
+            else f"цепочка цела: записей {verdict.entries}, последняя № {verdict.head_id}, "
             f"SHA-256 {verdict.head_hash}; сверено с якорями вне базы: {check.anchors}"
             if check.ok
             else f"ЦЕПОЧКА НАРУШЕНА: {check.words}"

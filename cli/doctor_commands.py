@@ -41,17 +41,22 @@ def doctor(as_json: JsonFlag = False) -> None:
 
     env = dict(os.environ)
     now = datetime.now(UTC)
-    with guard(as_json):
-        application = srok()
-        findings = run_doctor(
-            application,
-            now=now,
-            env=env,
-            extra=[
-                lambda: check_notifier(application.settings.home, env),
-                lambda: check_prefect(env, now=now),
-            ],
-        )
+    try:
+        with guard(as_json):
+            application = srok()
+            findings = run_doctor(
+                application,
+                now=now,
+                env=env,
+                extra=[
+                    lambda: check_notifier(application.settings.home, env),
+                    lambda: check_prefect(env, now=now),
+                ],
+            )
+    except typer.Exit as stopped:
+        # Doctor's codes are for monitoring: 1 means warnings only, so a doctor that could
+        # not even run (a home it cannot make, a fault of the environment) is an error, 2.
+        raise typer.Exit(2 if stopped.exit_code else 0) from None
     code = exit_code(findings)
     emit(
         {"exit_code": code, "checks": [f.as_dict() for f in findings]},

@@ -16,6 +16,9 @@ from domain.errors import RuleViolation
 # Invisible characters that reorder or hide text (bidirectional overrides and
 # isolates, zero-width joiners aside): a name shown backwards is a forgery.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Longer than any name, position or address a person types: a paste gone wrong or an attack,
+# which would otherwise land in the Registry, the letters and the published pages.
+MAX_TEXT = 1000
 
 
 def _bad_character(value: str) -> str | None:
@@ -33,6 +36,10 @@ def clean_text(
         if required:
             raise RuleViolation(field, "не может быть пустым", clause)
         return None
+    if len(value) > MAX_TEXT:
+        raise RuleViolation(
+            field, f"длиннее {MAX_TEXT} символов ({len(value)}): сократите значение", clause
+        )
     bad = _bad_character(value)
     if bad is not None:
         raise RuleViolation(

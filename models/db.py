@@ -78,3 +78,10 @@ def head_revision() -> str:
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> set[str]:
+    """Return every revision this srok's migrations know (a newer srok's are not among them)."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}

@@ -18,6 +18,7 @@ import os
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,12 +28,16 @@ import sqlalchemy as sa
 
 from domain.errors import EnvironmentFault, RuleViolation
 from services import backup_postgres as pg
-from services.app import Srok
+from services.app import SCHEMA_HEAD, Srok
 from services.audit import head
+from services.files import file_fault
 from services.signing import SECRET_FILE
 
 FORMAT = "srok-backup"
 VERSION = 1
+DATABASE_FILES = {"sqlite": "srok.sqlite", "postgresql": "srok.pgdump"}
+MANIFEST = {"database": str, "revision": str, "head_id": int, "head_hash": str}
+MANIFEST |= {"files": list, "created_at": str}
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,54 @@ def read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, Any]:
         raise RuleViolation(
             "FILE", f"«{source}»: версия копии {manifest.get('version')}, srok читает {VERSION}"
         )
+    for name, kind in MANIFEST.items():
+        if not isinstance(manifest.get(name), kind):
+            raise RuleViolation(
+                "FILE", f"«{source}»: в описании копии нет поля «{name}»: копия повреждена"
+            )
+    if manifest["database"] not in DATABASE_FILES:
+        raise RuleViolation("FILE", f"«{source}»: неизвестный вид базы «{manifest['database']}»")
+    from models.db import known_revisions
+
+    if manifest["revision"] not in known_revisions():
+        raise RuleViolation(
+            "FILE",
+            f"«{source}» сделана более новой версией srok (ревизия схемы {manifest['revision']}, "
+            f"эта версия знает до {SCHEMA_HEAD}): обновите srok и повторите восстановление",
+        )
     return manifest
+
+
+def _check_copy(folder: Path, manifest: dict[str, Any], source: Path) -> None:
+    """Refuse a copy whose database is missing, damaged, or ends elsewhere than the manifest says.
+
+    Done before the target is touched: a restore that cannot finish must not
+    have replaced the city's data first.
+    """
+    copy = folder / DATABASE_FILES[manifest["database"]]
+    if not copy.is_file() or copy.stat().st_size == 0:
+        raise RuleViolation(
+            "FILE", f"«{source}»: в копии нет файла базы {copy.name}: копия неполна"
+        )
+    if manifest["database"] != "sqlite":
+        return  # pg_restore reads the custom format itself; the head is compared after it
+    engine = sa.create_engine(f"sqlite:///file:{copy}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            ok = conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            found = head(conn) if ok else None
+    except sa.exc.DBAPIError:
+        found = None
+    finally:
+        engine.dispose()
+    if found is None:
+        raise RuleViolation("FILE", f"«{source}»: файл базы в копии повреждён")
+    if found != (manifest["head_id"], manifest["head_hash"]):
+        raise RuleViolation(
+            "FILE",
+            f"«{source}»: журнал в копии кончается записью № {found[0]}, "
+            f"а в описании копии № {manifest['head_id']}: копия повреждена",
+        )
 
 
 def restore_backup(app: Srok, *, source: Path, force: bool = False) -> BackupInfo:
@@ -172,11 +224,20 @@ def restore_backup(app: Srok, *, source: Path, force: bool = False) -> BackupInf
             with tarfile.open(source, mode="r:gz") as archive:
                 manifest = read_manifest(archive, source)
                 archive.extractall(work, filter="data")
-        except (tarfile.TarError, OSError, EOFError) as error:
+        except tarfile.FilterError:
             raise RuleViolation(
-                "FILE", f"«{source}» — не прочитать как копию srok: {error}"
+                "FILE", f"«{source}»: в копии есть файл с путём вне её папки: копия подделана"
             ) from None
+        except (tarfile.TarError, EOFError, zlib.error):
+            raise RuleViolation(
+                "FILE", f"«{source}» — не копия srok или копия обрезана: архив не читается"
+            ) from None
+        except OSError as error:
+            if error.filename is None:
+                error.filename = str(source)
+            raise RuleViolation("FILE", file_fault(error).message) from None
         folder = Path(work)
+        _check_copy(folder, manifest, source)
         sqlite_target = app.sqlite_file()
         if (manifest["database"] == "sqlite") != (sqlite_target is not None):
             theirs = "SQLite" if manifest["database"] == "sqlite" else "PostgreSQL"

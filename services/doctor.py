@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -104,6 +105,8 @@ def check_audit_chain(app: Srok) -> Finding:
             f"цепочка журнала цела (записей {verdict.entries}), но: {result.words}; "
             "выполните `srok audit verify` и сообщите заместителю главы (п. 4)",
         )
+    if verdict.head_id is None:
+        return Finding("audit", "ok", "журнал пуст: записей ещё нет, проверять нечего")
     return Finding(
         "audit",
         "ok",
@@ -225,7 +228,23 @@ def check_secret_key(home: Path, env: Mapping[str, str]) -> Finding:
             f"ключ подписи {path} доступен не только владельцу (права {mode:o}): "
             f"выполните `chmod 600 {path}`",
         )
+    if not _on_this_host(env.get("PREFECT_API_URL", "")):
+        # The sweep signs the letters' links on the worker's host, the web app checks them on
+        # its own: a key generated on each host makes every link from another host «повреждена».
+        return Finding(
+            "secret-key",
+            "warning",
+            f"ключ подписи {path} создан на этом хосте, а сервер Prefect на другом: ссылки в "
+            "письмах, подписанные на одном хосте, не откроются на другом; задайте один и тот же "
+            "SROK_SECRET_KEY в secrets.env на всех хостах (deploy/README.md, раздел 6)",
+        )
     return Finding("secret-key", "ok", f"ключ подписи {path}, права {mode:o}")
+
+
+def _on_this_host(api_url: str) -> bool:
+    """Tell whether the Prefect API is local (one machine) or unset."""
+    host = urlsplit(api_url).hostname if api_url else None
+    return host in (None, "", "127.0.0.1", "localhost", "::1")
 
 
 def check_readable_secrets(home: Path, env: Mapping[str, str]) -> Finding:

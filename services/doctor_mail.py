@@ -8,7 +8,6 @@ can be written there and removed.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -67,6 +66,9 @@ def check_outbox(folder: Path) -> Finding:
     A missing folder is made by the first letter; the doctor only reads, so it
     does not make it, but checks that it could be made.
     """
+    from domain.errors import RuleViolation
+    from services.files import check_output_folder, file_fault
+
     probe = folder / f".doctor-{uuid.uuid4().hex}"
     why = None
     if folder.is_dir():
@@ -74,16 +76,23 @@ def check_outbox(folder: Path) -> Finding:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
-            why = error.strerror
+            why = file_fault(error).message
     else:
-        parent = next((p for p in folder.parents if p.exists()), Path("/"))
-        if folder.exists() or not os.access(parent, os.W_OK | os.X_OK):
-            why = "это не папка" if folder.exists() else f"нет прав на запись в {parent}"
+        try:  # as check_output_folder sees it: /proc and /sys refuse even root
+            check_output_folder("outbox", folder)
+        except RuleViolation as refused:
+            why = refused.message
     if why:
         return Finding(
             "notifier",
             "error",
             f"в папку писем {folder} не записать ({why}): дайте пользователю, от имени "
             f"которого работает srok, права на запись (`chown -R srok {folder}`)",
+        )
+    if not folder.is_dir():
+        return Finding(
+            "notifier",
+            "ok",
+            f"письма пишутся в папку {folder}: её ещё нет, первое письмо её создаст",
         )
     return Finding("notifier", "ok", f"письма пишутся в папку {folder}: запись проверена")

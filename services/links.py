@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -216,6 +217,7 @@ def report_link(
     page = page.strip()
     if not page.startswith(("http://", "https://")):
         raise RuleViolation("--page", f"«{page}» — не адрес страницы http(s)", "1.4")
+    _on_the_city_site(page, get_organ(session, account.organ_id).site_page)
     steps = [
         s
         for s, a in _open_link_steps(session, account.organ_id).get(account.organ_id, [])
@@ -272,6 +274,40 @@ def recent_checks(session: Session, *, limit: int = 200) -> list[LinkCheck]:
     return list(
         session.exec(select(LinkCheck).order_by(col(LinkCheck.checked_at).desc()).limit(limit))
     )
+
+
+def _on_the_city_site(page: str, site_page: str | None) -> None:
+    """Refuse a page off the organ's site: п. 1.4 wants the link there, and srok fetches it.
+
+    Whoever reports a page (a specialist, or anyone holding a reminder's link)
+    would otherwise make the server fetch any address it can reach: the Prefect
+    API, which has no login, or a page they wrote themselves to close the step.
+    """
+    if site_page is None:
+        raise RuleViolation(
+            "--page",
+            "страница органа на сайте города ещё не внесена в srok: "
+            "её вносит отдел ИТ (страница «Органы»), после этого ссылку можно проверить",
+            "1.4",
+        )
+    expected = _origin(site_page)
+    if _origin(page) != expected:
+        raise RuleViolation(
+            "--page",
+            f"«{page}» — не страница сайта города: ссылка размещается на странице органа "
+            f"на сайте города ({site_page}), адрес должен быть на {expected}",
+            "1.4",
+        )
+
+
+def _origin(address: str) -> str:
+    """The host (and a port, if one is written): http and https of the site are the same site."""
+    parts = urlsplit(address.strip())
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port that is not a number names no site
+        port = ":?"
+    return f"{(parts.hostname or '').lower()}{port}"
 
 
 def site_page_of(session: Session, account_id: int) -> str | None:

@@ -14,8 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import NotFound, RuleViolation
 from web import session
 from web.access import LoginRequired
+from web.bad_request import field_and_message, status_message
 from web.context import WebContext
 from web.render import page
+
+# The CLI's options whose form and JSON field is spelled otherwise.
+WEB_FIELDS = {"password_stdin": "password"}
 
 
 def _is_api(request: Request) -> bool:
@@ -56,19 +60,24 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = status_message(exc.status_code, exc.detail)
+        # An unreadable body (not UTF-8) is bad input like any other: 422 with the field.
+        status, field = (422, "body") if exc.status_code == 400 else (exc.status_code, None)
         if _is_api(request):
             return JSONResponse(
-                {"error": {"field": None, "clause": None, "message": str(exc.detail)}},
-                status_code=exc.status_code,
+                {"error": {"field": field, "clause": None, "message": message}},
+                status_code=status,
+                headers=exc.headers,
             )
-        return page(request, "error.html", exc.status_code, message=exc.detail)
+        return page(request, "error.html", status, message=message)
 
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> Response:
         error = exc.as_dict()
         # The CLI's names (--created-on) as the JSON body spells them (created_on).
         if error.get("field"):
-            error["field"] = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            field = str(error["field"]).removeprefix("--").replace("-", "_").lower()
+            error["field"] = WEB_FIELDS.get(field, field)
         status = 404 if _names_the_path(request, exc, error.get("field")) else 422
         if _is_api(request):
             return JSONResponse({"error": error}, status_code=status)
@@ -76,10 +85,11 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {}
-        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        field, message = field_and_message(exc.errors())
+        if not _is_api(request):
+            return page(request, "error.html", 422, message=f"{field}: {message}")
         return JSONResponse(
-            {"error": {"field": field, "clause": None, "message": first.get("msg", "")}},
+            {"error": {"field": field, "clause": None, "message": message}},
             status_code=422,
         )
 

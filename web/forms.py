@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
+from pydantic import Field
 from sqlmodel import Session
 
 from domain.errors import RuleViolation
@@ -23,6 +25,11 @@ from services.notices import (
 from services.users import Viewer
 
 SPECIALIST_FIELDS = ("full_name", "position", "phone", "email")
+MAX_ACCESS = 3  # п. 1.6: at most three people have access at a time
+# Ids are PostgreSQL `integer`: a larger one names nothing and must not reach SQL.
+ID_MAX = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+IdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 
 def text(data: Mapping[str, Any], name: str) -> str:
@@ -48,9 +55,20 @@ def day(data: Mapping[str, Any], name: str, words: str, clause: str | None) -> d
 def number(data: Mapping[str, Any], name: str, words: str, clause: str | None = None) -> int:
     value = required(data, name, words, clause)
     try:
-        return int(value)
+        found = int(value)
     except ValueError:
         raise RuleViolation(name, f"«{value}» — не число", clause) from None
+    if not 1 <= found <= ID_MAX:
+        raise RuleViolation(name, f"{words}: номера {value} нет", clause)
+    return found
+
+
+def is_id(value: object) -> bool:
+    """Tell whether a path's or query's value can name a row (1 .. ID_MAX)."""
+    try:
+        return 1 <= int(str(value)) <= ID_MAX
+    except ValueError:
+        return False
 
 
 def specialists(data: Mapping[str, Any]) -> list[SpecialistData]:
@@ -63,12 +81,27 @@ def specialists(data: Mapping[str, Any]) -> list[SpecialistData]:
 
 def people(data: Mapping[str, Any]) -> list[str]:
     """Rows access_1 .. access_3: the people with access (п. 1.6)."""
-    return [text(data, f"access_{n}") for n in range(1, 4)]
+    return [text(data, f"access_{n}") for n in range(1, MAX_ACCESS + 1)]
 
 
 def flatten(body: Mapping[str, Any]) -> dict[str, Any]:
     """Turn a JSON body's lists (specialists, access) into the form's flat fields."""
     flat = {k: v for k, v in body.items() if k not in ("specialists", "access")}
+    # A row the form has no place for would be silently lost: refuse it, naming it.
+    if len(body.get("specialists") or []) > MAX_SPECIALISTS:
+        n = MAX_SPECIALISTS + 1
+        raise RuleViolation(
+            f"specialist_{n}_full_name",
+            f"за раз принимается не больше {MAX_SPECIALISTS} ответственных специалистов; "
+            "остальных добавьте изменением (п. 3.2)",
+            "3.1",
+        )
+    if len(body.get("access") or []) > MAX_ACCESS:
+        raise RuleViolation(
+            f"access_{MAX_ACCESS + 1}",
+            f"доступ к аккаунту имеют не больше {MAX_ACCESS} человек",
+            "1.6",
+        )
     for n, row in enumerate(body.get("specialists") or [], start=1):
         if isinstance(row, Mapping):
             for f in SPECIALIST_FIELDS:

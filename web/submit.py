@@ -43,8 +43,24 @@ def submit(
     except CalendarError as error:
         return on_error(RuleViolation("calendar", str(error)))
     except sa.exc.IntegrityError as error:
+        seen = _won_by_the_other(request, nonce)
+        if seen is not None:
+            return RedirectResponse(seen, status_code=303)
         return on_error(integrity_message(error))
     return RedirectResponse(target, status_code=303)
+
+
+def _won_by_the_other(request: Request, nonce: str) -> str | None:
+    """Where the same submission led, if it raced this one and committed first.
+
+    The button pressed twice at once: both pass ``earlier``, one claims the
+    nonce, the other fails on it and rolls back whole. It lands where the
+    first led, as a repeat that came a moment later would.
+    """
+    if not nonce:
+        return None
+    with context(request).srok.transaction() as session:
+        return earlier(session, nonce)
 
 
 def submit_json(
@@ -78,6 +94,9 @@ def submit_json(
     except CalendarError as error:
         raise RuleViolation("calendar", str(error)) from None
     except sa.exc.IntegrityError as error:
+        seen = _won_by_the_other(request, nonce)
+        if seen is not None:
+            return JSONResponse({"repeated": True, "location": seen}, headers={"Location": seen})
         raise integrity_message(error) from None
     return JSONResponse(
         jsonable_encoder(answer), status_code=status, headers={"Location": location}

@@ -72,7 +72,7 @@ def test_the_command_prints_every_check_and_exits_1_on_warnings(
     assert checks["prefect"].level == "warning"
     assert "PREFECT_API_URL" in checks["prefect"].text
     assert checks["notifier"].level == "ok"
-    assert "запись проверена" in checks["notifier"].text
+    assert "письма пишутся в папку" in checks["notifier"].text
 
 
 def test_the_human_output_is_russian_with_a_label_a_line(
@@ -373,3 +373,61 @@ def test_on_postgresql_the_database_checks_read_the_same(tmp_path: Path) -> None
     assert findings["reminders"].level == "warning"
     assert "failed): 1" in findings["reminders"].text
     assert "в очереди с 20.11.2026 02:00 UTC" in findings["reminders"].text
+
+
+def test_a_fresh_city_with_an_empty_journal_is_described_in_words_not_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SROK_HOME", str(tmp_path))
+    monkeypatch.setenv("SROK_DATABASE_URL", f"sqlite:///{tmp_path / 'srok.db'}")
+    for name in ("SROK_CALENDAR_FILE", "SROK_ANCHOR_FILE", "PREFECT_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert run(["init"]) == 0
+    capsys.readouterr()
+
+    _code, findings = doctor(capsys)
+    run(["audit", "verify"])
+    verified = capsys.readouterr().out
+
+    assert "None" not in findings["audit"].text and "журнал пуст" in findings["audit"].text
+    assert "None" not in verified and "журнал пуст" in verified
+
+
+def test_a_key_of_its_own_on_a_host_of_several_is_a_warning(tmp_path: Path) -> None:
+    key = tmp_path / "secret_key"
+    key.write_text("k" * 64)
+    key.chmod(0o600)
+    central = {"PREFECT_API_URL": "https://prefect.srok.novoaltaysk.local/api"}
+
+    several = check_secret_key(tmp_path, central)
+    alone = check_secret_key(tmp_path, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"})
+    shared = check_secret_key(tmp_path, {**central, "SROK_SECRET_KEY": "x" * 40})
+
+    assert several.level == "warning" and "SROK_SECRET_KEY" in several.text
+    assert alone.level == shared.level == "ok"
+
+
+def test_a_doctor_that_cannot_run_exits_2_not_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1 tells monitoring «warnings only»; a home srok may not write into is an error."""
+    home = Path("/proc/1/root")  # exists, and refuses even root a new file
+    monkeypatch.setenv("SROK_HOME", str(home))
+    monkeypatch.delenv("SROK_DATABASE_URL", raising=False)
+
+    code = run(["doctor", "--json"])
+    answer = json.loads(capsys.readouterr().out)
+
+    if "error" not in answer:
+        pytest.skip("this machine lets the doctor into /proc/1/root")
+    assert code == 2
+
+
+def test_an_outbox_that_cannot_be_made_is_an_error_even_for_root(tmp_path: Path) -> None:
+    from services.doctor_mail import check_outbox
+
+    impossible = check_outbox(Path("/proc/srok-home/outbox"))
+    missing = check_outbox(tmp_path / "home" / "outbox")
+
+    assert impossible.level == "error"
+    assert missing.level == "ok" and "проверена" not in missing.text and "нет" in missing.text

@@ -110,3 +110,97 @@ def test_a_site_page_must_be_an_address(session: Session) -> None:
         )
 
     assert (error.value.field, error.value.clause) == ("--page", "1.4")
+
+
+class _Recording:
+    """A fetcher that notes every address srok asked for and serves a page linking everything."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def fetch(self, url: str):  # type: ignore[no-untyped-def]
+        from citysite.pages import Page
+
+        self.asked.append(url)
+        return Page(
+            url=url, final_url=url, status=200, hrefs=("https://vk.com/kultura_nvl",), error=None
+        )
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "http://127.0.0.1:4200/api/health",  # the Prefect API, which has no login of its own
+        "http://169.254.169.254/latest/meta-data/",
+        "https://my-own-blog.example/kultura",  # a page the organ controls, not the city site
+    ],
+)
+def test_a_reported_page_off_the_city_site_is_refused_before_anything_is_fetched(
+    session: Session, calendar: WorkingCalendar, page: str
+) -> None:
+    from services.links import report_link
+
+    vk, _tg, _rutube = _accounts(session, calendar, "https://novoaltaysk.ru/kultura")
+    fetcher = _Recording()
+
+    with pytest.raises(RuleViolation) as refused:
+        report_link(session=session, fetcher=fetcher, account_id=vk, page=page, actor=ACTOR)
+
+    assert fetcher.asked == []
+    assert refused.value.clause == "1.4"
+    assert "novoaltaysk.ru" in str(refused.value)
+    assert vk in _open_link_steps(session)
+
+
+def test_a_page_elsewhere_on_the_city_site_is_checked(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    from services.links import report_link
+
+    vk, _tg, _rutube = _accounts(session, calendar, "https://novoaltaysk.ru/kultura")
+    fetcher = _Recording()
+
+    verdict = report_link(
+        session=session,
+        fetcher=fetcher,
+        account_id=vk,
+        page="https://NOVOALTAYSK.ru/kultura/socseti",
+        actor=ACTOR,
+        today=TODAY,
+    )
+
+    assert verdict.found and fetcher.asked == ["https://NOVOALTAYSK.ru/kultura/socseti"]
+
+
+def test_a_page_cannot_be_reported_before_the_organs_city_site_page_is_known(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    from services.links import report_link
+
+    o = organ(session)
+    vk = account(session, calendar, o.id or 0, url="https://vk.com/kultura_nvl").id or 0
+    fetcher = _Recording()
+
+    with pytest.raises(RuleViolation) as refused:
+        report_link(
+            session=session, fetcher=fetcher, account_id=vk, page="https://x.example/", actor=ACTOR
+        )
+
+    assert fetcher.asked == [] and refused.value.clause == "1.4"
+
+
+def test_a_page_with_a_port_that_is_not_a_number_is_refused_in_words(
+    session: Session, calendar: WorkingCalendar
+) -> None:
+    from services.links import report_link
+
+    vk, _tg, _rutube = _accounts(session, calendar, "https://novoaltaysk.ru/kultura")
+
+    with pytest.raises(RuleViolation):
+        report_link(
+            session=session,
+            fetcher=_Recording(),
+            account_id=vk,
+            page="https://novoaltaysk.ru:abc/",
+            actor=ACTOR,
+        )

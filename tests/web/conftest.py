@@ -141,3 +141,11 @@ def client_for(city: City, login: str | None = None) -> TestClient:
 @pytest.fixture
 def as_role(city: City):  # type: ignore[no-untyped-def]
     return lambda login=None: client_for(city, login)
+
+
+def register_site_page(city: City, page: str) -> None:
+    """Register the culture committee's page on the (local) city site: reports must be there."""
+    from services.links import set_site_page
+
+    with city.srok.transaction() as s:
+        set_site_page(session=s, organ_id=city.organ, page=page, actor="test", today=TODAY)

@@ -12,7 +12,7 @@ from models.tables import AuditEntry, Step
 from services.delivery import WebLinks, deliver
 from services.reminders import plan_reminders
 from tests.fakes import RecordingNotifier
-from tests.web.conftest import SECRET, City, csrf_of
+from tests.web.conftest import SECRET, City, csrf_of, register_site_page
 
 
 def _letters(city: City) -> dict[str, str]:
@@ -118,6 +118,7 @@ def test_the_link_action_checks_the_page_and_closes_the_step_only_when_found(
     city: City, as_role, city_site
 ) -> None:
     city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
     path = _letters(city)["1.4"]
     client = as_role()
     csrf = csrf_of(client.get(path).text)
@@ -130,3 +131,40 @@ def test_the_link_action_checks_the_page_and_closes_the_step_only_when_found(
     step = _step(city, "1.4")
     assert step.done_on == date(2026, 12, 1)
     assert "kultura-ok" in (step.evidence or "")
+
+
+def test_two_confirmations_racing_record_once_and_the_loser_is_told_not_a_500(
+    city: City, as_role, city_site
+) -> None:
+    """The button pressed on two devices: the second confirmation lands while the first looks."""
+    from fastapi.testclient import TestClient
+
+    from citysite.pages import PageFetcher
+    from models.tables import LinkCheck
+    from web.app import create_app
+
+    city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
+    path = _letters(city)["1.4"]
+    second: list[int] = []
+    other = as_role()
+    other_csrf = csrf_of(other.get(path).text)
+
+    class RacingFetcher(PageFetcher):
+        def fetch(self, url: str):  # type: ignore[no-untyped-def]
+            if not second:  # the other device confirms while this one is looking at the page
+                second.append(0)
+                second[0] = other.post(path, data={"csrf": other_csrf, "page": url}).status_code
+            return super().fetch(url)
+
+    city.ctx.fetcher_factory = lambda: RacingFetcher(timeout=2)
+    first = TestClient(create_app(city.ctx), raise_server_exceptions=False)
+    csrf = csrf_of(first.get(path).text)
+
+    answer = first.post(path, data={"csrf": csrf, "page": city_site.url("/kultura-ok")})
+
+    assert second == [200]
+    assert answer.status_code == 410 and "уже" in answer.text
+    assert _step(city, "1.4").done_on == date(2026, 12, 1)
+    with city.srok.transaction() as s:
+        assert len(s.exec(select(LinkCheck)).all()) == 1

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from models.tables import AuditEntry, Event, Organ, Publication, Specialist, Step, WebUser
 from services.users import create_token
-from tests.web.conftest import City
+from tests.web.conftest import City, register_site_page
 from tests.web.test_api import NOTICE
 
 # (method, path, body, the roles let in); {a} is the culture committee's account.
@@ -207,7 +207,7 @@ def test_the_administrator_adds_a_user_and_no_hash_is_ever_shown(city: City, as_
     )
     users = client.get("/api/v1/users", headers=admin)
 
-    assert short.status_code == 422 and short.json()["error"]["field"] == "password_stdin"
+    assert short.status_code == 422 and short.json()["error"]["field"] == "password"
     assert added.status_code == 201 and added.json()["login"] == "new-it"
     assert "new-it" in [u["login"] for u in users.json()]
     assert "argon2" not in users.text and "hash" not in users.text
@@ -238,6 +238,7 @@ def test_a_specialist_reports_the_link_and_the_it_department_sees_the_look(
     city: City, as_role, city_site
 ) -> None:
     city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
     client = as_role()
     culture, it = token(city, "culture"), token(city, "it")
 

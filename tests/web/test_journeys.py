@@ -20,7 +20,7 @@ from services.delivery import WebLinks, deliver
 from services.reminders import plan_reminders
 from tests.browser_pw import assert_accessible, assert_no_horizontal_scroll
 from tests.fakes import RecordingNotifier
-from tests.web.conftest import PASSWORD, SECRET, City
+from tests.web.conftest import PASSWORD, SECRET, City, register_site_page
 from web.app import create_app
 
 pytestmark = [pytest.mark.parametrize("engine", ["sqlite"], indirect=True), pytest.mark.slow]
@@ -97,6 +97,7 @@ def test_the_specialist_reports_the_link_through_the_link_in_the_reminder(
     city: City, site: str, page, city_site
 ) -> None:
     city_site.pages["/kultura-ok"] = '<a href="https://vk.com/kultura_test">ВКонтакте</a>'
+    register_site_page(city, city_site.url("/kultura"))
     with city.srok.transaction() as s:
         plan_reminders(
             session=s,

@@ -22,7 +22,7 @@ from services.status import step_views
 from services.users import Viewer
 from web.access import context, guarded, viewer
 from web.actions import access_from, link_from
-from web.forms import file_change_from, file_creation_from, flatten
+from web.forms import Id, file_change_from, file_creation_from, flatten
 from web.submit import submit_json
 
 router = guarded("specialist", "it", "admin", api=True, prefix="/api/v1")
@@ -44,7 +44,7 @@ class NoticeIn(BaseModel):
     created_on: str = Field(examples=["2026-11-30"])
     specialists: list[SpecialistIn]
     access: list[str] = []
-    organ: int | None = Field(None, description="the organ (the IT department only)")
+    organ: Id | None = Field(None, description="the organ (the IT department only)")
 
 
 class ChangeIn(BaseModel):

@@ -37,6 +37,7 @@ from web.actions import (
     user_from,
 )
 from web.figures_page import json_body
+from web.forms import Id, IdQuery
 from web.submit import submit_json
 
 office = guarded(*OFFICE, api=True, prefix="/api/v1")
@@ -55,7 +56,7 @@ class OrganIn(BaseModel):
 
 
 class SpecialistIn(BaseModel):
-    organ: int
+    organ: Id
     name: str
     position: str
     phone: str
@@ -66,8 +67,8 @@ class UserIn(BaseModel):
     login: str
     role: str = Field(examples=["specialist"], description="specialist, it, head or admin")
     password: str | None = Field(None, description="a local user's password, 10+ characters")
-    organ: int | None = None
-    specialist: int | None = None
+    organ: Id | None = None
+    specialist: Id | None = None
 
 
 class PublishIn(BaseModel):
@@ -152,7 +153,7 @@ def organ_add(request: Request, body: OrganIn, who: Who) -> Response:
 
 
 @office.get("/specialists")
-def specialists(request: Request, organ: int | None = None) -> list[dict[str, Any]]:
+def specialists(request: Request, organ: IdQuery = None) -> list[dict[str, Any]]:
     """The responsible specialists (personal data: the IT department only, п. 3.3)."""
     with context(request).srok.transaction() as session:
         return [_specialist(p) for p in list_specialists(session, organ_id=organ)]

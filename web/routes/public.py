@@ -9,6 +9,7 @@ import hmac
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -193,6 +194,15 @@ def action_confirm(request: Request, token: str, form: Form) -> Response:
         )
     except action_links.LinkRefused as refused:
         return page(request, "action_refused.html", 410, message=refused.message)
+    except sa.exc.DBAPIError:
+        # The same link confirmed twice at once (two devices, a double click): the other
+        # confirmation spent it first, and this transaction rolled back whole. Say so.
+        with ctx.srok.transaction() as session:
+            try:
+                action_links.read(session=session, token=token, secret=ctx.secret, today=today)
+            except action_links.LinkRefused as refused:
+                return page(request, "action_refused.html", 410, message=refused.message)
+        raise
     except RuleViolation as error:
         with ctx.srok.transaction() as session:
             link, step = action_links.read(

@@ -25,7 +25,7 @@ from services.status import account_summaries, step_views
 from services.users import Viewer
 from web.access import context, guarded, viewer
 from web.actions import access_from, link_from
-from web.forms import file_change_from, file_creation_from, text
+from web.forms import IdQuery, file_change_from, file_creation_from, text
 from web.render import page
 from web.submit import submit
 
@@ -41,7 +41,7 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 
 
 @router.get("/accounts", response_class=HTMLResponse)
-def accounts(request: Request, who: Who, organ: int | None = None) -> Response:
+def accounts(request: Request, who: Who, organ: IdQuery = None) -> Response:
     ctx = context(request)
     organ_id = who.organ_id if who.role == "specialist" else organ
     with ctx.srok.transaction() as session:
