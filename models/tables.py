@@ -316,8 +316,9 @@ class AuditEntry(SQLModel, table=True):
     """One change, appended to a hash chain; the database refuses UPDATE and DELETE.
 
     ``hash`` is SHA-256 of ``prev_hash`` and the canonical form of the fields
-    (domain.audit); ``prev_hash`` is unique, so the chain cannot fork. Specialists
-    appear by id only.
+    (domain.audit); a trigger (models/triggers.py) accepts an entry only if its
+    ``prev_hash`` is the hash of the entry numbered one less, so the chain can
+    neither fork nor skip a number. Specialists appear by id only.
     """
 
     __tablename__ = "audit_entry"
@@ -333,8 +334,8 @@ class AuditEntry(SQLModel, table=True):
     before: str | None = None  # JSON
     after: str | None = None  # JSON
     calendar_version: str | None = None
-    prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
-    hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
 
 
 class WebUser(SQLModel, table=True):

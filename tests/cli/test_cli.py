@@ -464,6 +464,7 @@ def test_audit_verify_reports_a_dropped_trigger_and_init_restores_it(
 
     db = sqlite3.connect(tmp_path / "srok.db")
     db.execute("DROP TRIGGER audit_entry_no_delete")
+    db.execute("DROP TRIGGER audit_entry_links")
     db.commit()
     db.close()
 
@@ -472,7 +473,8 @@ def test_audit_verify_reports_a_dropped_trigger_and_init_restores_it(
     fixed = city.json("audit", "verify")
 
     assert "нет триггера audit_entry_no_delete: выполните `srok init`" in broken.stdout
-    assert init["restored_triggers"] == ["audit_entry_no_delete"]
+    assert "нет триггера audit_entry_links" in broken.stdout
+    assert init["restored_triggers"] == ["audit_entry_links", "audit_entry_no_delete"]
     assert fixed["ok"] and fixed["missing_triggers"] == []
 
 

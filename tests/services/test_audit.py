@@ -62,9 +62,11 @@ def _without_guard(engine: sa.Engine, *statements: str) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
+            conn.exec_driver_sql("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_links")
         else:
             conn.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
             conn.exec_driver_sql("DROP TRIGGER audit_entry_no_delete")
+            conn.exec_driver_sql("DROP TRIGGER audit_entry_links")
         for statement in statements:
             conn.exec_driver_sql(statement)
 
@@ -224,32 +226,12 @@ def test_a_row_inserted_in_the_middle_is_found(
         else str(v)
         for v in forged.values()
     )
-    # prev_hash is unique: the real row 6 keeps it, so the forger must also drop that rule.
-    drop_unique = (
-        "DROP INDEX IF EXISTS sqlite_autoindex_audit_entry_1"
-        if engine.dialect.name == "sqlite"
-        else "ALTER TABLE audit_entry DROP CONSTRAINT audit_entry_prev_hash_key"
-    )
-    if engine.dialect.name == "sqlite":
-        _without_guard(engine, *shift)
-        _rebuild_without_unique(engine)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"INSERT INTO audit_entry ({columns}) VALUES ({values})")
-    else:
-        _without_guard(
-            engine, drop_unique, *shift, f"INSERT INTO audit_entry ({columns}) VALUES ({values})"
-        )
+    # The links trigger refuses a row whose prev_hash is not its predecessor's hash after the
+    # shift: the forger drops it with the append-only ones.
+    _without_guard(engine, *shift, f"INSERT INTO audit_entry ({columns}) VALUES ({values})")
 
     verdict = verify_chain(engine)
     assert (verdict.problem, verdict.first_bad_id) == ("inserted", 6)
-
-
-def _rebuild_without_unique(engine: sa.Engine) -> None:
-    """SQLite cannot drop a UNIQUE constraint: copy the table without it, as a forger would."""
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE audit_copy AS SELECT * FROM audit_entry")
-        conn.exec_driver_sql("DROP TABLE audit_entry")
-        conn.exec_driver_sql("ALTER TABLE audit_copy RENAME TO audit_entry")
 
 
 def test_a_publication_prints_the_head_and_a_rewritten_tail_is_caught_against_it(
@@ -376,3 +358,31 @@ def test_a_damaged_anchor_file_is_reported(
     check = check_audit(engine, anchors_path=anchors)
 
     assert not check.ok and "строка 1 повреждена" in check.words
+
+
+@pytest.mark.parametrize("shape", ["fork", "gap", "first"])
+def test_the_database_refuses_an_entry_that_does_not_link_to_the_one_before(
+    engine: sa.Engine, session: Session, calendar: WorkingCalendar, shape: str
+) -> None:
+    from domain.audit import GENESIS, chain_hash
+
+    _history(session, calendar)
+    rows = _rows(engine)
+    last = rows[-1]
+    forged = {**last, "actor": "подделка"}
+    if shape == "fork":  # a second successor of an entry already followed
+        forged.update(id=last["id"] + 1, prev_hash=rows[-2]["hash"])
+    elif shape == "gap":  # the right predecessor, a number skipped
+        forged.update(id=last["id"] + 2, prev_hash=last["hash"])
+    else:  # a second "first" entry
+        forged.update(id=last["id"] + 1, prev_hash=GENESIS)
+    forged["hash"] = chain_hash(forged["prev_hash"], forged)
+    columns = ", ".join(forged)
+    marks = ", ".join(f":{k}" for k in forged)
+
+    refused = pytest.raises(sa.exc.DatabaseError, match="must link to the entry before it")
+    with refused, engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO audit_entry ({columns}) VALUES ({marks})"), forged)
+
+    assert len(_rows(engine)) == len(rows)
+    assert verify_chain(engine).ok
