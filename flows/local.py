@@ -43,6 +43,15 @@ class PrefectServer:
     api_url: str | None  # None: a temporary server Prefect starts for this process
     how: str  # "env" (PREFECT_API_URL), "found" (answered on 127.0.0.1), "temporary"
 
+    @property
+    def by_rest(self) -> bool:
+        """Say whether a command reports its run over REST rather than running Prefect here.
+
+        On whenever a server is there (see flows/prefect_rest.py); SROK_PREFECT_REST=0
+        turns it off, and the flow then runs in this process as before.
+        """
+        return self.api_url is not None and os.environ.get("SROK_PREFECT_REST", "1") != "0"
+
     def said(self) -> str:
         """Tell the user, in Russian, where the run goes (for stderr: stdout stays the result)."""
         if self.how == "env":
