@@ -108,7 +108,7 @@ def test_runs_here_go_to_the_chosen_server_without_a_heartbeat_though_prefect_wa
     assert get_current_settings().api.url != inside.api.url  # only for the runs inside
 
 
-def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
+def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running_without_importing_prefect(
     tmp_path: Path, demo_template: Path
 ) -> None:
     from prefect.client.orchestration import get_client
@@ -127,7 +127,18 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
     env.pop("SROK_DATABASE_URL", None)
 
     done = subprocess.run(
-        [sys.executable, "-m", "cli", "sweep", "--as-of", "2026-12-01", "--json"],
+        # -X importtime lists every module the command imports, on stderr
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "cli",
+            "sweep",
+            "--as-of",
+            "2026-12-01",
+            "--json",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -139,6 +150,9 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
     assert f"работающем сервере http://127.0.0.1:{api.port}" in done.stderr
     assert "Starting temporary server" not in done.stderr
     assert not (tmp_path / "prefect" / "prefect.db").exists()
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "cli.sweep_commands" in imported and "flows.sweep_by_hand" in imported
+    assert not {m for m in imported if m.split(".")[0] == "prefect"}  # reported over REST
 
     async def manual_runs() -> list[object]:
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
@@ -152,3 +166,21 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
 
     runs = asyncio.run(manual_runs())
     assert [r.state_name for r in runs] == ["Completed"]  # type: ignore[attr-defined]
+
+
+def test_a_found_server_is_reported_over_rest_unless_srok_prefect_rest_is_0(
+    healthy: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_PORT", str(healthy))
+    found = choose_server()
+    monkeypatch.setenv("SROK_PREFECT_REST", "0")
+    off = choose_server()
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("PREFECT_PORT", str(free_port()))
+
+    nobody = choose_server()
+
+    assert found.by_rest and not off.by_rest
+    assert off.api_url == found.api_url  # the flow still runs on that server, in this process
+    assert not nobody.by_rest
