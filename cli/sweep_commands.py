@@ -37,6 +37,9 @@ def sweep(
 
     Запуск идёт на сервер из PREFECT_API_URL, иначе на запущенный `make serve`
     (127.0.0.1:4200 или PREFECT_PORT), иначе на временный сервер (на 8 с и более дольше).
+    С сервером команда выполняет шаги потока сама и сообщает о запуске серверу
+    (запуск виден под развёртыванием deadline-sweep/daily); SROK_PREFECT_REST=0 —
+    выполнить сам поток Prefect в этом процессе.
     """
     from services.sweep import check_sweep
 
