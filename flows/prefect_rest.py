@@ -15,9 +15,11 @@ they never hold personal data, only counts and reminder numbers.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -112,6 +114,16 @@ class RestRun:
         )
 
 
+def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
+    """Authorise as Prefect's own client does: PREFECT_API_AUTH_STRING, else PREFECT_API_KEY."""
+    if env.get("PREFECT_API_AUTH_STRING"):
+        token = base64.b64encode(env["PREFECT_API_AUTH_STRING"].encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+    if env.get("PREFECT_API_KEY"):
+        return {"Authorization": f"Bearer {env['PREFECT_API_KEY']}"}
+    return {}
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -175,7 +187,9 @@ def reported_run(
 
     Only the exception's type goes to the server: a message could quote data.
     """
-    with httpx.Client(base_url=api_url.rstrip("/"), timeout=TIMEOUT_SECONDS) as client:
+    with httpx.Client(
+        base_url=api_url.rstrip("/"), headers=auth_headers(os.environ), timeout=TIMEOUT_SECONDS
+    ) as client:
         run = start_run(
             client,
             flow_name=flow_name,

@@ -184,3 +184,65 @@ def test_a_found_server_is_reported_over_rest_unless_srok_prefect_rest_is_0(
     assert found.by_rest and not off.by_rest
     assert off.api_url == found.api_url  # the flow still runs on that server, in this process
     assert not nobody.by_rest
+
+
+def test_srok_demo_reports_each_days_sweep_to_the_running_server_without_importing_prefect(
+    tmp_path: Path,
+) -> None:
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    api = urlsplit(PREFECT_API_URL.value())
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")},
+        "SROK_HOME": str(tmp_path),
+        "SROK_TODAY": "2026-12-01",
+        "PREFECT_PORT": str(api.port),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    env.pop("SROK_DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cli", "demo", "--reset", "--sweep-days", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("по графику") == 2
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "flows.sweep_by_hand" in imported
+    assert not {m for m in imported if m.split(".")[0] == "prefect"}
+    body = {"flow_runs": {"tags": {"all_": ["srok", "demo"]}}}
+    runs = httpx.post(f"{PREFECT_API_URL.value()}/flow_runs/filter", json=body).json()
+    assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}
+    assert len({r["parameters"]["as_of"] for r in runs}) == 2  # one run a day
+
+
+def test_a_server_that_refuses_the_runs_report_stops_srok_sweep_before_anything_is_sent(
+    healthy: int, tmp_path: Path, demo_template: Path
+) -> None:
+    copy_database(demo_template, tmp_path)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")},
+        "SROK_HOME": str(tmp_path),
+        "SROK_TODAY": "2026-12-01",
+        "SROK_NOTIFIER": "outbox",
+        "PREFECT_PORT": str(healthy),  # answers its health check, refuses every POST (501)
+    }
+    env.pop("SROK_DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "sweep", "--as-of", "2026-12-01"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 1
+    assert "сервер Prefect отклонил POST /flows/: 501" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "outbox").exists()

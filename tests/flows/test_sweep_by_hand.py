@@ -166,3 +166,14 @@ def test_an_error_inside_a_run_by_hand_leaves_it_crashed_without_the_errors_text
     assert crashed["state"]["message"] == "запуск прерван: RuntimeError"
     _, logs = _records(api, crashed["id"])
     assert logs == ["начало", "запуск прерван: RuntimeError"]
+
+
+def test_the_report_authorises_as_prefects_client_does() -> None:
+    from flows.prefect_rest import auth_headers
+
+    both = auth_headers({"PREFECT_API_AUTH_STRING": "admin:pass", "PREFECT_API_KEY": "k"})
+    key = auth_headers({"PREFECT_API_KEY": "k"})
+
+    assert both == {"Authorization": "Basic YWRtaW46cGFzcw=="}
+    assert key == {"Authorization": "Bearer k"}
+    assert auth_headers({}) == {}
