@@ -17,6 +17,7 @@ import pytest
 
 from flows.local import answers, choose_server, flow_runs_here
 from tests.conftest import copy_database
+from tests.flows.test_sweep_by_hand import forget_runs
 from tests.notifications.conftest import free_port
 
 
@@ -165,6 +166,7 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running_withou
             )
 
     runs = asyncio.run(manual_runs())
+    forget_runs(str(PREFECT_API_URL.value()), "manual")
     assert [r.state_name for r in runs] == ["Completed"]  # type: ignore[attr-defined]
 
 
@@ -217,6 +219,7 @@ def test_srok_demo_reports_each_days_sweep_to_the_running_server_without_importi
     assert not {m for m in imported if m.split(".")[0] == "prefect"}
     body = {"flow_runs": {"tags": {"all_": ["srok", "demo"]}}}
     runs = httpx.post(f"{PREFECT_API_URL.value()}/flow_runs/filter", json=body).json()
+    forget_runs(str(PREFECT_API_URL.value()), "demo")
     assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}
     assert len({r["parameters"]["as_of"] for r in runs}) == 2  # one run a day
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,26 @@ def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -
     monkeypatch.setenv("SROK_TODAY", "2026-12-01")
     copy_database(demo_template, tmp_path)
     return tmp_path
+
+
+def forget_runs(api: str, tag: str) -> None:
+    """Delete the runs tagged ``tag``: the session's server is shared with `srok doctor`'s
+    tests, which expect no sweep under `deadline-sweep/daily` yet."""
+    with httpx.Client(base_url=api) as client:
+        body = {"flow_runs": {"tags": {"all_": [tag]}}}
+        for run in client.post("/flow_runs/filter", json=body).json():
+            for wait in (0.2, 0.5, 1, 2, 4, 0):  # a busy SQLite server answers 503: retry
+                gone = client.delete(f"/flow_runs/{run['id']}")
+                if gone.status_code != 503:
+                    break
+                time.sleep(wait)
+            assert gone.status_code in (204, 404), gone.text
+
+
+@pytest.fixture(autouse=True)
+def _forgotten(api: str) -> Iterator[None]:
+    yield
+    forget_runs(api, "by-hand")
 
 
 @pytest.fixture
@@ -79,7 +101,9 @@ def test_a_sweep_by_hand_shows_under_its_deployment_with_parameters_artifacts_lo
 ) -> None:
     caplog.set_level(logging.DEBUG)
 
-    ok, result = sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand-green"])
+    ok, result = sweep_by_hand(
+        api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-green"]
+    )
 
     assert ok and result["due"] == 7 and len(result["sent"]) == 7
     run = _only_run(api, "by-hand-green")
@@ -107,9 +131,11 @@ def test_a_sweep_by_hand_shows_under_its_deployment_with_parameters_artifacts_lo
 
 
 def test_a_second_run_by_hand_sends_nothing_again(api: str, daily: str, city: Path) -> None:
-    sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand-once"])
+    sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-once"])
 
-    ok, again = sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand-twice"])
+    ok, again = sweep_by_hand(
+        api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-twice"]
+    )
 
     assert ok and again["queued"] == 0 and again["sent"] == [] and again["sent_before"] == 7
     assert len(list((city / "outbox").glob("*.eml"))) == 7
@@ -126,7 +152,9 @@ def test_a_dead_mail_server_ends_the_run_by_hand_failed_with_the_flows_message(
     monkeypatch.setenv("SROK_SMTP_SECURITY", "none")
     monkeypatch.setattr(sweep, "deliver", _no_backoff(sweep.deliver))
 
-    ok, result = sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand-red"])
+    ok, result = sweep_by_hand(
+        api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-red"]
+    )
 
     run = _only_run(api, "by-hand-red")
     assert not ok and run["state_type"] == "FAILED"
@@ -138,7 +166,9 @@ def test_a_dead_mail_server_ends_the_run_by_hand_failed_with_the_flows_message(
 
 
 def test_a_day_off_by_hand_is_skipped_and_completed(api: str, daily: str, city: Path) -> None:
-    ok, result = sweep_by_hand(api, as_of=date(2026, 11, 28), dry_run=False, tags=["by-hand-off"])
+    ok, result = sweep_by_hand(
+        api, as_of=date(2026, 11, 28), dry_run=False, tags=["by-hand", "by-hand-off"]
+    )
 
     run = _only_run(api, "by-hand-off")
     assert ok and result["skipped_day_off"] and run["state_type"] == "COMPLETED"
@@ -155,7 +185,7 @@ def test_an_error_inside_a_run_by_hand_leaves_it_crashed_without_the_errors_text
             flow_name="deadline-sweep",
             deployment_name=None,
             parameters={},
-            tags=["by-hand-crash"],
+            tags=["by-hand", "by-hand-crash"],
         ) as run,
     ):
         run.info("начало")
