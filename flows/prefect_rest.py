@@ -20,7 +20,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -75,6 +75,31 @@ class RestRun:
     def markdown(self, *, key: str, markdown: str, description: str | None = None) -> None:
         self._artifact(key=key, type="markdown", data=markdown, description=description)
 
+    @contextmanager
+    def task(self, name: str) -> Iterator[None]:
+        """Show a step as the flow's task of that name: a task run, Completed or Failed."""
+        made = _call(
+            self.client,
+            "POST",
+            "/task_runs/",
+            {
+                "name": f"{name}-0",
+                "flow_run_id": self.flow_run_id,
+                "task_key": name,
+                "dynamic_key": "0",
+                "state": {"type": "RUNNING", "name": "Running"},
+            },
+        )
+        path = f"/task_runs/{made['id']}/set_state"
+        try:
+            yield
+        except BaseException as exc:
+            failed = {"type": "FAILED", "message": f"шаг прерван: {type(exc).__name__}"}
+            with suppress(PrefectApiError):  # the run itself still ends Crashed
+                _call(self.client, "POST", path, {"state": failed, "force": True})
+            raise
+        _call(self.client, "POST", path, {"state": {"type": "COMPLETED"}, "force": True})
+
     def finish(self, *, ok: bool, message: str | None = None) -> None:
         """Send the log lines, then set the final state: COMPLETED, or FAILED with ``message``."""
         self.flush()
@@ -82,12 +107,10 @@ class RestRun:
 
     def crash(self, message: str) -> None:
         """End the run CRASHED after an error in this process (best effort: never raises)."""
-        try:
+        with suppress(PrefectApiError, httpx.HTTPError):
             self.error(message)
             self.flush()
             self._set_state("CRASHED", message)
-        except (PrefectApiError, httpx.HTTPError):
-            pass
 
     def flush(self) -> None:
         if self.lines:

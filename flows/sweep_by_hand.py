@@ -1,7 +1,8 @@
 """The deadline sweep run by hand, reported to a running Prefect server over REST: no Prefect import.
 
-The same services, in the same order, with the same log lines, artifacts and
-final state as flows/deadline_sweep.py; the run appears in the server's UI under
+The same services, in the same order, with the same task names, log lines,
+artifacts and final state as flows/deadline_sweep.py (no retries: the command
+says what failed, and a second run sends nothing twice); the run appears in the server's UI under
 the deployment `deadline-sweep/daily`. Keep the two in step (a test compares
 what each leaves on the server).
 """
@@ -49,25 +50,31 @@ def _sweep(run: RestRun, *, day: date, dry_run: bool) -> tuple[bool, dict[str, A
         run.finish(ok=True)
         return True, summary.as_dict()
     actor = run.actor
-    planned = plan(Srok(actor=actor), as_of=day, dry_run=dry_run)
+    with run.task("plan-reminders"):
+        planned = plan(Srok(actor=actor), as_of=day, dry_run=dry_run)
     run.info(f"на {day}: напоминаний по графику {planned.due}, новых в очереди {planned.queued}")
     earlier = sent_earlier(app, as_of=day)  # before this run's own sending
-    delivery: DeliveryReport | None = None if dry_run else deliver_queued(Srok(actor=actor))
+    delivery: DeliveryReport | None = None
+    if not dry_run:
+        with run.task("deliver-reminders"):
+            delivery = deliver_queued(Srok(actor=actor))
     summary = summarise(planned, delivery, dry_run=dry_run, sent_before=earlier)
     if not dry_run:
-        head = anchor_day(Srok(), day=day)  # the chain's head, outside the database
+        with run.task("anchor-audit-head"):
+            head = anchor_day(Srok(), day=day)  # the chain's head, outside the database
         anchor = f"{head[0]}:{head[1]}" if head else None
         run.info(f"голова журнала изменений записана вне базы: {anchor}")
-    run.table(
-        key="deadline-sweep-open-steps",
-        table=open_steps_by_organ(Srok(), as_of=day),
-        description=f"Открытые шаги на {day.isoformat()}: до 50 органов с наибольшим числом просрочек и итог",
-    )
-    run.markdown(
-        key="deadline-sweep-summary",
-        markdown=summary_markdown(summary),
-        description="Итог проверки сроков: напоминания по номерам",
-    )
+    with run.task("publish-report"):
+        run.table(
+            key="deadline-sweep-open-steps",
+            table=open_steps_by_organ(Srok(), as_of=day),
+            description=f"Открытые шаги на {day.isoformat()}: до 50 органов с наибольшим числом просрочек и итог",
+        )
+        run.markdown(
+            key="deadline-sweep-summary",
+            markdown=summary_markdown(summary),
+            description="Итог проверки сроков: напоминания по номерам",
+        )
     if not summary.ok:
         message = not_delivered(summary)
         run.error(message)

@@ -110,6 +110,15 @@ def test_a_sweep_by_hand_shows_under_its_deployment_with_parameters_artifacts_lo
     assert run["deployment_id"] == daily
     assert run["parameters"] == {"as_of": "2026-12-01", "dry_run": False}
     assert run["state_type"] == "COMPLETED"
+    with httpx.Client(base_url=api) as client:
+        only = {"flow_runs": {"id": {"any_": [run["id"]]}}}
+        tasks = client.post("/task_runs/filter", json=only).json()
+    assert {(t["task_key"], t["state_type"]) for t in tasks} == {
+        ("plan-reminders", "COMPLETED"),
+        ("deliver-reminders", "COMPLETED"),
+        ("anchor-audit-head", "COMPLETED"),
+        ("publish-report", "COMPLETED"),
+    }
     artifacts, logs = _records(api, run["id"])
     # the same keys as the flow's (tests/flows/test_deadline_sweep.py)
     assert set(artifacts) == {"deadline-sweep-open-steps", "deadline-sweep-summary"}
@@ -189,13 +198,19 @@ def test_an_error_inside_a_run_by_hand_leaves_it_crashed_without_the_errors_text
         ) as run,
     ):
         run.info("начало")
-        raise RuntimeError("Иванов Иван Иванович")  # what an error might quote
+        with run.task("plan-reminders"):
+            raise RuntimeError("Иванов Иван Иванович")  # what an error might quote
 
     crashed = _only_run(api, "by-hand-crash")
     assert crashed["state_type"] == "CRASHED"
     assert crashed["state"]["message"] == "запуск прерван: RuntimeError"
     _, logs = _records(api, crashed["id"])
     assert logs == ["начало", "запуск прерван: RuntimeError"]
+    with httpx.Client(base_url=api) as client:
+        only = {"flow_runs": {"id": {"any_": [crashed["id"]]}}}
+        (task,) = client.post("/task_runs/filter", json=only).json()
+    assert (task["task_key"], task["state_type"]) == ("plan-reminders", "FAILED")
+    assert "Иванов" not in json.dumps(crashed) + json.dumps(task)
 
 
 def test_the_report_authorises_as_prefects_client_does() -> None:
