@@ -18,7 +18,7 @@ from flows.prefect_rest import reported_run
 from flows.sweep_by_hand import sweep_by_hand
 from services.app import Srok
 from tests.conftest import copy_database
-from tests.flows.records import leaks, personal_data
+from tests.flows.records import flush_run_logs, leaks, personal_data
 from tests.flows.test_deadline_sweep import _no_backoff
 from tests.notifications.conftest import free_port
 
@@ -222,3 +222,43 @@ def test_the_report_authorises_as_prefects_client_does() -> None:
     assert both == {"Authorization": "Basic YWRtaW46cGFzcw=="}
     assert key == {"Authorization": "Bearer k"}
     assert auth_headers({}) == {}
+
+
+def test_a_run_by_hand_leaves_what_the_flow_leaves(
+    api: str,
+    city: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.deadline_sweep import deadline_sweep
+
+    state = deadline_sweep(as_of=date(2026, 12, 1), return_state=True)
+    flow_run = str(state.state_details.flow_run_id)
+    flush_run_logs()
+    other = tmp_path_factory.mktemp("by-hand-city")
+    copy_database(demo_template, other)
+    monkeypatch.setenv("SROK_HOME", str(other))
+
+    sweep_by_hand(api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-same"])
+
+    by_hand = _only_run(api, "by-hand-same")["id"]
+    (flow_artifacts, flow_logs), (our_artifacts, our_logs) = (
+        _records(api, flow_run),
+        _records(api, by_hand),
+    )
+    assert set(flow_artifacts) == set(our_artifacts)
+    assert flow_artifacts["deadline-sweep-summary"] == our_artifacts["deadline-sweep-summary"]
+    flows_own = [line for line in flow_logs if not line.startswith(("Beginning", "Finished"))]
+    # the audit head's hash differs: each run is its own actor in the chain
+    assert len(flows_own) >= 3
+    assert [x.rpartition(":")[0] for x in flows_own] == [x.rpartition(":")[0] for x in our_logs]
+    assert _task_names(api, flow_run) == _task_names(api, by_hand)
+
+
+def _task_names(api: str, flow_run_id: str) -> list[str]:
+    """The run's tasks by name, without the suffix that makes each run's name unique."""
+    with httpx.Client(base_url=api) as client:
+        body = {"flow_runs": {"id": {"any_": [flow_run_id]}}}
+        tasks = client.post("/task_runs/filter", json=body).json()
+    return sorted(t["name"].rsplit("-", 1)[0] for t in tasks)
