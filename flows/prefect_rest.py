@@ -19,6 +19,7 @@ import base64
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from typing import Any
 import httpx
 
 TIMEOUT_SECONDS = 10.0
+RETRIED = {429, 502, 503}
+RETRY_SECONDS = (0.25, 0.5, 1, 2, 4, 8)  # then the command says the server refused
 
 
 class PrefectApiError(RuntimeError):
@@ -151,11 +154,29 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _call(client: httpx.Client, method: str, path: str, body: Any | None = None) -> Any:
-    try:
-        response = client.request(method, path, json=body)
-    except httpx.HTTPError as exc:
-        raise PrefectApiError(f"сервер Prefect не ответил на {method} {path}: {exc}") from exc
+def _call(
+    client: httpx.Client,
+    method: str,
+    path: str,
+    body: Any | None = None,
+    *,
+    missing_ok: bool = False,
+) -> Any:
+    """Send one request; retry what Prefect's own client retries (429, 502, 503).
+
+    A server on SQLite answers 503 while its database is locked (a busy server,
+    several runs at once); the request was rolled back, so sending it again is safe.
+    """
+    for wait in (*RETRY_SECONDS, None):
+        try:
+            response = client.request(method, path, json=body)
+        except httpx.HTTPError as exc:
+            raise PrefectApiError(f"сервер Prefect не ответил на {method} {path}: {exc}") from exc
+        if response.status_code not in RETRIED or wait is None:
+            break
+        time.sleep(wait)
+    if missing_ok and response.status_code == 404:
+        return None
     if response.status_code >= 400:
         raise PrefectApiError(
             f"сервер Prefect отклонил {method} {path}: {response.status_code} {response.text[:300]}"
@@ -175,13 +196,10 @@ def start_run(
     flow = _call(client, "POST", "/flows/", {"name": flow_name})  # idempotent by name
     deployment_id = None
     if deployment_name:
-        found = client.get(f"/deployments/name/{flow_name}/{deployment_name}")
-        if found.status_code == 200:
-            deployment_id = str(found.json()["id"])
-        elif found.status_code != 404:
-            raise PrefectApiError(
-                f"сервер Prefect: развёртывание {flow_name}/{deployment_name}: {found.status_code}"
-            )
+        found = _call(
+            client, "GET", f"/deployments/name/{flow_name}/{deployment_name}", missing_ok=True
+        )
+        deployment_id = str(found["id"]) if found else None
     running = {"type": "RUNNING", "name": "Running"}
     body: dict[str, Any] = {"parameters": parameters, "tags": tags, "state": running}
     if deployment_id:

@@ -262,3 +262,36 @@ def _task_names(api: str, flow_run_id: str) -> list[str]:
         body = {"flow_runs": {"id": {"any_": [flow_run_id]}}}
         tasks = client.post("/task_runs/filter", json=body).json()
     return sorted(t["name"].rsplit("-", 1)[0] for t in tasks)
+
+
+def test_a_busy_server_is_asked_again_as_prefects_client_does() -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from flows.prefect_rest import _call
+
+    answers = [503, 503, 200]
+
+    class Busy(BaseHTTPRequestHandler):  # a SQLite-backed server while its database is locked
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            status = answers.pop(0)
+            body = b'{"id": "1"}' if status == 200 else b'{"exception_message": "locked"}'
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.server_address[1]}/api") as client:
+            made = _call(client, "POST", "/flows/", {"name": "deadline-sweep"})
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert made == {"id": "1"} and answers == []
