@@ -3,7 +3,11 @@
 In one temporary folder (removed at the end): starts a Prefect server on a free
 port (as `make serve` does), builds the demo city with `srok demo` (its sweeps go
 to that server), then times `srok sweep` on the demo city as separate processes:
-- with the server running and PREFECT_API_URL unset (the goal: < 2 s);
+- with the server running and PREFECT_API_URL unset (the goal: < 2 s): the
+  command runs the flow's services itself and reports the run over REST,
+  without importing Prefect (flows/sweep_by_hand.py);
+- the same with SROK_PREFECT_REST=0: the flow itself runs in the process (the
+  baseline the REST path is compared with);
 - with no server at all: Prefect's temporary server for the one command.
 Each figure is wall seconds and the CPU seconds of the process (and its children:
 the temporary server), min / median / max; rounds are interleaved.
@@ -84,6 +88,7 @@ def main() -> None:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
         served = {**env, "PREFECT_HOME": f"{scratch}/served", "PREFECT_PORT": str(port)}
+        flow_here = {**served, "SROK_PREFECT_REST": "0"}
         alone = {**env, "PREFECT_HOME": f"{scratch}/alone", "PREFECT_PORT": "1"}
         with open(f"{scratch}/server.log", "wb") as log:
             server = subprocess.Popen(
@@ -106,11 +111,19 @@ def main() -> None:
             subprocess.run(
                 [str(BIN / "srok"), "demo", "--reset"], env=served, check=True, capture_output=True
             )
-            figures: dict[str, list[list[float]]] = {"server": [[], []], "temporary": [[], []]}
+            figures: dict[str, list[list[float]]] = {
+                "server": [[], []],
+                "flow": [[], []],
+                "temporary": [[], []],
+            }
             timed(served)  # warm-ups, not counted: the temporary server's first run
             timed(alone)  # also creates its database
             for _ in range(rounds):
-                for name, with_env in (("server", served), ("temporary", alone)):
+                for name, with_env in (
+                    ("server", served),
+                    ("flow", flow_here),
+                    ("temporary", alone),
+                ):
                     wall, cpu = timed(with_env)
                     figures[name][0].append(wall)
                     figures[name][1].append(cpu)
@@ -124,12 +137,15 @@ def main() -> None:
     print(f"`srok sweep` on the demo city, whole process, {rounds} rounds (seconds):")
     for name, (walls, cpus) in figures.items():
         label = {
-            "server": "  with a Prefect server running (make serve), PREFECT_API_URL unset:",
+            "server": "  with a Prefect server running (make serve), PREFECT_API_URL unset (REST):",
+            "flow": "  the same, the flow run in the process (SROK_PREFECT_REST=0):",
             "temporary": "  with none (Prefect starts a temporary server for the command):",
         }[name]
         print(label)
         print("    " + line("wall", walls))
         print("    " + line("cpu", cpus))
+    median = {name: statistics.median(cpus) for name, (_, cpus) in figures.items()}
+    print(f"  REST / flow in the process, CPU: {median['server'] / median['flow']:.2f}")
     print(
         "  the temporary server costs "
         f"{statistics.median(figures['temporary'][0]) - statistics.median(figures['server'][0]):.1f}"

@@ -5,17 +5,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import guard, srok
 from domain.dates import ru
 from domain.errors import RuleViolation
-from flows.local import choose_server, flow_runs_here
+from flows.local import PrefectServer, choose_server, flow_runs_here
 
 if TYPE_CHECKING:
     from services.app import Srok
@@ -210,27 +211,41 @@ def _reset(home: Path, db_path: str) -> None:
 
 def _sweep(days: list[date], outbox: Path) -> None:
     server = choose_server()
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from prefect import tags
-
-    from flows.deadline_sweep import deadline_sweep
-
     print(f"\nПроверка сроков через Prefect (поток deadline-sweep) на {len(days)} рабочих дня:")
     print(server.said(), file=sys.stderr)
-    with flow_runs_here(server), tags("srok", "demo"):
-        for day in days:
-            # A rehearsal: each day is swept as that day (a sweep never runs ahead of today).
-            os.environ["SROK_TODAY"] = day.isoformat()
-            result = deadline_sweep(as_of=day)
-            print(
-                f"  {ru(day)}: по графику {result['due']}, отправлено "
-                f"{len(result['sent'])} ({', '.join(f'{k}: {n}' for k, n in sorted(result['by_kind'].items()))})"
-            )
+    for day, result in _swept(server, days):
+        print(
+            f"  {ru(day)}: по графику {result['due']}, отправлено "
+            f"{len(result['sent'])} ({', '.join(f'{k}: {n}' for k, n in sorted(result['by_kind'].items()))})"
+        )
     files = sorted(outbox.glob("*.eml"))
     print(f"\nПисьма в {outbox} ({len(files)}), например:")
     for path in files[:8]:
         mail = message_from_bytes(path.read_bytes(), policy=policy.default)
         print(f"  {path.name}: {mail['Subject']}")
+
+
+def _swept(server: PrefectServer, days: list[date]) -> Iterator[tuple[date, dict[str, Any]]]:
+    """Sweep each day as that day (a sweep never runs ahead of today), one run per day."""
+    if server.by_rest and server.api_url:  # reported to the running server, Prefect not imported
+        from flows.sweep_by_hand import sweep_by_hand
+
+        for day in days:
+            os.environ["SROK_TODAY"] = day.isoformat()
+            _, result = sweep_by_hand(
+                server.api_url, as_of=day, dry_run=False, tags=["srok", "demo"]
+            )
+            yield day, result
+        return
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect import tags
+
+    from flows.deadline_sweep import deadline_sweep
+
+    with flow_runs_here(server), tags("srok", "demo"):
+        for day in days:
+            os.environ["SROK_TODAY"] = day.isoformat()
+            yield day, deadline_sweep(as_of=day)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -36,6 +37,9 @@ def sweep(
 
     Запуск идёт на сервер из PREFECT_API_URL, иначе на запущенный `make serve`
     (127.0.0.1:4200 или PREFECT_PORT), иначе на временный сервер (на 8 с и более дольше).
+    С сервером команда выполняет шаги потока сама и сообщает о запуске серверу
+    (запуск виден под развёртыванием deadline-sweep/daily); SROK_PREFECT_REST=0 —
+    выполнить сам поток Prefect в этом процессе.
     """
     from services.sweep import check_sweep
 
@@ -47,6 +51,9 @@ def sweep(
         check_sweep(application, as_of=day, dry_run=dry_run)  # a future day, a channel's settings
         server = choose_server()
         print(server.said(), file=sys.stderr)
+        if server.by_rest and server.api_url:
+            _sweep_by_hand(server.api_url, day=day, dry_run=dry_run, as_json=as_json)
+            return
         from prefect import tags
 
         from flows.deadline_sweep import deadline_sweep
@@ -67,6 +74,23 @@ def sweep(
         emit(result, as_json=as_json, human=_human(result))
         if not state.is_completed():
             raise typer.Exit(1)
+
+
+def _sweep_by_hand(api_url: str, *, day: date, dry_run: bool, as_json: bool) -> None:
+    """Sweep in this process and report the run to the server over REST (no Prefect import)."""
+    from flows.prefect_rest import PrefectApiError
+    from flows.sweep_by_hand import sweep_by_hand
+
+    try:
+        ok, result = sweep_by_hand(
+            api_url, as_of=day, dry_run=dry_run, tags=["srok", "deadline-sweep", "manual"]
+        )
+    except PrefectApiError as exc:
+        print(f"{exc}; проверьте сервер Prefect и повторите `srok sweep`", file=sys.stderr)
+        raise typer.Exit(1) from None
+    emit(result, as_json=as_json, human=_human(result))
+    if not ok:
+        raise typer.Exit(1)
 
 
 def _result(state: Any) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 A flow run needs a Prefect API. ``PREFECT_API_URL`` names one; without it a
 server already running on this machine (`make serve`, 127.0.0.1:4200, or
 ``PREFECT_PORT``) is used when it answers, so the run appears in its UI and the
-command does not pay for a server of its own. Only when neither is there does
+command does not pay for a server of its own. With a server, a command run by
+hand does not import Prefect at all: it runs the flow's services itself and
+reports the run over REST (flows/prefect_rest.py; SROK_PREFECT_REST=0 turns
+that off). Only when neither is there does
 Prefect start a temporary server for the process (measured: about 7 CPU-seconds
 and 8 s or more of wall time per command on this 2-core machine), and one
 process at a time runs on it.
@@ -42,6 +45,9 @@ class PrefectServer:
 
     api_url: str | None  # None: a temporary server Prefect starts for this process
     how: str  # "env" (PREFECT_API_URL), "found" (answered on 127.0.0.1), "temporary"
+    # Report a run made by hand over REST (flows/prefect_rest.py) rather than run the flow
+    # here: on whenever there is a server; SROK_PREFECT_REST=0 turns it off.
+    by_rest: bool = False
 
     def said(self) -> str:
         """Tell the user, in Russian, where the run goes (for stderr: stdout stays the result)."""
@@ -90,13 +96,17 @@ def choose_server() -> PrefectServer:
     """Pick the API for this process's flow runs and set PREFECT_API_URL to it if found."""
     quiet_local_prefect()
     if url := os.environ.get("PREFECT_API_URL"):
-        return PrefectServer(url, "env")
+        return PrefectServer(url, "env", by_rest=_rest_on())
     port = local_port()
     if answers("127.0.0.1", port):
         url = f"http://127.0.0.1:{port}/api"
         os.environ["PREFECT_API_URL"] = url  # before Prefect reads its settings
-        return PrefectServer(url, "found")
+        return PrefectServer(url, "found", by_rest=_rest_on())
     return PrefectServer(None, "temporary")
+
+
+def _rest_on() -> bool:
+    return os.environ.get("SROK_PREFECT_REST", "1") != "0"
 
 
 @contextmanager

@@ -17,6 +17,7 @@ import pytest
 
 from flows.local import answers, choose_server, flow_runs_here
 from tests.conftest import copy_database
+from tests.flows.test_sweep_by_hand import forget_runs
 from tests.notifications.conftest import free_port
 
 
@@ -108,7 +109,7 @@ def test_runs_here_go_to_the_chosen_server_without_a_heartbeat_though_prefect_wa
     assert get_current_settings().api.url != inside.api.url  # only for the runs inside
 
 
-def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
+def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running_without_importing_prefect(
     tmp_path: Path, demo_template: Path
 ) -> None:
     from prefect.client.orchestration import get_client
@@ -127,7 +128,18 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
     env.pop("SROK_DATABASE_URL", None)
 
     done = subprocess.run(
-        [sys.executable, "-m", "cli", "sweep", "--as-of", "2026-12-01", "--json"],
+        # -X importtime lists every module the command imports, on stderr
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "cli",
+            "sweep",
+            "--as-of",
+            "2026-12-01",
+            "--json",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -139,6 +151,9 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
     assert f"работающем сервере http://127.0.0.1:{api.port}" in done.stderr
     assert "Starting temporary server" not in done.stderr
     assert not (tmp_path / "prefect" / "prefect.db").exists()
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "cli.sweep_commands" in imported and "flows.sweep_by_hand" in imported
+    assert not {m for m in imported if m.split(".")[0] == "prefect"}  # reported over REST
 
     async def manual_runs() -> list[object]:
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
@@ -151,4 +166,86 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running(
             )
 
     runs = asyncio.run(manual_runs())
+    forget_runs(str(PREFECT_API_URL.value()), "manual")
     assert [r.state_name for r in runs] == ["Completed"]  # type: ignore[attr-defined]
+
+
+def test_a_found_server_is_reported_over_rest_unless_srok_prefect_rest_is_0(
+    healthy: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_PORT", str(healthy))
+    found = choose_server()
+    monkeypatch.setenv("SROK_PREFECT_REST", "0")
+    off = choose_server()
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("PREFECT_PORT", str(free_port()))
+
+    nobody = choose_server()
+
+    assert found.by_rest and not off.by_rest
+    assert off.api_url == found.api_url  # the flow still runs on that server, in this process
+    assert not nobody.by_rest
+
+
+def test_srok_demo_reports_each_days_sweep_to_the_running_server_without_importing_prefect(
+    tmp_path: Path,
+) -> None:
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    api = urlsplit(PREFECT_API_URL.value())
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")},
+        "SROK_HOME": str(tmp_path),
+        "SROK_TODAY": "2026-12-01",
+        "PREFECT_PORT": str(api.port),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    env.pop("SROK_DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cli", "demo", "--reset", "--sweep-days", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("по графику") == 2
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "flows.sweep_by_hand" in imported
+    assert not {m for m in imported if m.split(".")[0] == "prefect"}
+    body = {"flow_runs": {"tags": {"all_": ["srok", "demo"]}}}
+    runs = httpx.post(f"{PREFECT_API_URL.value()}/flow_runs/filter", json=body).json()
+    forget_runs(str(PREFECT_API_URL.value()), "demo")
+    assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}
+    assert len({r["parameters"]["as_of"] for r in runs}) == 2  # one run a day
+
+
+def test_a_server_that_refuses_the_runs_report_stops_srok_sweep_before_anything_is_sent(
+    healthy: int, tmp_path: Path, demo_template: Path
+) -> None:
+    copy_database(demo_template, tmp_path)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")},
+        "SROK_HOME": str(tmp_path),
+        "SROK_TODAY": "2026-12-01",
+        "SROK_NOTIFIER": "outbox",
+        "PREFECT_PORT": str(healthy),  # answers its health check, refuses every POST (501)
+    }
+    env.pop("SROK_DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "sweep", "--as-of", "2026-12-01"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 1
+    assert "сервер Prefect отклонил POST /flows/: 501" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "outbox").exists()
