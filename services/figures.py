@@ -26,11 +26,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from domain.calendar import WorkingCalendar
-from domain.clauses import CLAUSES, IT_DEPARTMENT, Party
+from domain.clauses import CLAUSES, FINDING_CLAUSES, IT_DEPARTMENT, Party
 from domain.lifecycle import evaluate
 from domain.quarter import Quarter
 from models.tables import Account, AuditEntry, Organ, Reminder, Step
 from services.compliance import Report, Tally, _case, _late_now, _lateness_key
+from services.standing_report import standing_by_organ
 
 IT_CLAUSES = sorted(c for c, clause in CLAUSES.items() if clause.party is Party.IT)
 WORST = 10  # as compliance_report: the longest late cases of the quarter
@@ -89,7 +90,14 @@ def _quarter_rows(quarter: Quarter) -> tuple[Any, Any]:
         ),
         else_=col(Organ.name),
     )
-    in_quarter = sa.and_(col(Step.due) >= quarter.first_day, col(Step.due) <= quarter.last_day)
+    in_quarter = sa.and_(
+        col(Step.due) >= quarter.first_day,
+        col(Step.due) <= quarter.last_day,
+        # Findings of the standing rules are told, not due: compliance_report leaves them out.
+        col(Step.clause).not_in(
+            sa.bindparam("findings", sorted(FINDING_CLAUSES), literal_execute=True)
+        ),
+    )
     return owner, in_quarter
 
 
@@ -240,6 +248,7 @@ def sql_report(
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs)
     report.worst = _worst(session, calendar, quarter, as_of, WORST)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, None, LATE_NOW)
+    report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=None)
     for organ, clauses in organs.items():
         total = Tally()
         for tally in clauses.values():

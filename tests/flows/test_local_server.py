@@ -147,7 +147,9 @@ def test_srok_sweep_without_an_api_url_runs_on_the_server_already_running_withou
     )
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert len(json.loads(done.stdout)["sent"]) == 7
+    assert (
+        len(json.loads(done.stdout)["sent"]) == 8
+    )  # 7 + п. 1.6, as tests/flows/test_deadline_sweep.py
     assert f"работающем сервере http://127.0.0.1:{api.port}" in done.stderr
     assert "Starting temporary server" not in done.stderr
     assert not (tmp_path / "prefect" / "prefect.db").exists()

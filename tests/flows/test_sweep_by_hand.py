@@ -105,7 +105,7 @@ def test_a_sweep_by_hand_shows_under_its_deployment_with_parameters_artifacts_lo
         api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-green"]
     )
 
-    assert ok and result["due"] == 7 and len(result["sent"]) == 7
+    assert ok and result["due"] == 8 and len(result["sent"]) == 8  # 7 + п. 1.6
     run = _only_run(api, "by-hand-green")
     assert run["deployment_id"] == daily
     assert run["parameters"] == {"as_of": "2026-12-01", "dry_run": False}
@@ -125,8 +125,8 @@ def test_a_sweep_by_hand_shows_under_its_deployment_with_parameters_artifacts_lo
     assert "Комитет по образованию" in json.dumps(
         json.loads(artifacts["deadline-sweep-open-steps"]), ensure_ascii=False
     )
-    assert "на 2026-12-01: напоминаний по графику 7, новых в очереди 7" in logs
-    assert "отправлено напоминаний: 7" in logs
+    assert "на 2026-12-01: напоминаний по графику 8, новых в очереди 8" in logs
+    assert "отправлено напоминаний: 8" in logs
     with Srok().transaction() as session:
         secrets = personal_data(session)
         actors = session.execute(
@@ -146,8 +146,8 @@ def test_a_second_run_by_hand_sends_nothing_again(api: str, daily: str, city: Pa
         api, as_of=date(2026, 12, 1), dry_run=False, tags=["by-hand", "by-hand-twice"]
     )
 
-    assert ok and again["queued"] == 0 and again["sent"] == [] and again["sent_before"] == 7
-    assert len(list((city / "outbox").glob("*.eml"))) == 7
+    assert ok and again["queued"] == 0 and again["sent"] == [] and again["sent_before"] == 8
+    assert len(list((city / "outbox").glob("*.eml"))) == 8
 
 
 def test_a_dead_mail_server_ends_the_run_by_hand_failed_with_the_flows_message(
