@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -270,6 +271,26 @@ def compliance_report(
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=organ_id)
+    add_totals_and_trend(
+        report,
+        quarter=quarter,
+        tallies_of=lambda q: _tallies(session, calendar, q, as_of, organ_id)[0],
+    )
+    return report
+
+
+def add_totals_and_trend(
+    report: Report,
+    *,
+    quarter: Quarter,
+    tallies_of: Callable[[Quarter], dict[str, dict[str, Tally]]],
+) -> None:
+    """Sum each organ's clauses and the city's, and each organ's on-time rate over four quarters.
+
+    ``tallies_of`` counts an earlier quarter the way ``report.organs`` was counted:
+    compliance_report judges rows in Python, services.figures counts in SQL.
+    """
+    organs = report.organs
     for organ, clauses in organs.items():
         total = Tally()
         for tally in clauses.values():
@@ -280,7 +301,7 @@ def compliance_report(
     for _ in range(3):
         quarters.insert(0, quarters[0].previous())
     for q in quarters:
-        past = organs if q == quarter else _tallies(session, calendar, q, as_of, organ_id)[0]
+        past = organs if q == quarter else tallies_of(q)
         for organ in set(past) | set(organs):
             total = Tally()
             for tally in past.get(organ, {}).values():
@@ -290,7 +311,6 @@ def compliance_report(
         o: dict(sorted(report.trend[o].items()))
         for o in sorted(report.trend, key=lambda o: (o == IT_DEPARTMENT, o))
     }
-    return report
 
 
 def render(report: Report, fmt: str) -> bytes:

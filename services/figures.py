@@ -30,7 +30,14 @@ from domain.clauses import CLAUSES, FINDING_CLAUSES, IT_DEPARTMENT, Party
 from domain.lifecycle import evaluate
 from domain.quarter import Quarter
 from models.tables import Account, AuditEntry, Organ, Reminder, Step
-from services.compliance import Report, Tally, _case, _late_now, _lateness_key
+from services.compliance import (
+    Report,
+    Tally,
+    _case,
+    _late_now,
+    _lateness_key,
+    add_totals_and_trend,
+)
 from services.standing_report import standing_by_organ
 
 IT_CLAUSES = sorted(c for c, clause in CLAUSES.items() if clause.party is Party.IT)
@@ -249,24 +256,7 @@ def sql_report(
     report.worst = _worst(session, calendar, quarter, as_of, WORST)
     report.late_now, report.late_now_total = _late_now(session, calendar, as_of, None, LATE_NOW)
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=None)
-    for organ, clauses in organs.items():
-        total = Tally()
-        for tally in clauses.values():
-            total.add(tally)
-        report.totals[organ] = total
-        report.overall.add(total)
-    quarters = [quarter]
-    for _ in range(3):
-        quarters.insert(0, quarters[0].previous())
-    for q in quarters:
-        past = organs if q == quarter else _tallies(session, calendar, q, as_of)
-        for organ in set(past) | set(organs):
-            total = Tally()
-            for tally in past.get(organ, {}).values():
-                total.add(tally)
-            report.trend.setdefault(organ, {})[str(q)] = total.on_time_rate
-    report.trend = {
-        o: dict(sorted(report.trend[o].items()))
-        for o in sorted(report.trend, key=lambda o: (o == IT_DEPARTMENT, o))
-    }
+    add_totals_and_trend(
+        report, quarter=quarter, tallies_of=lambda q: _tallies(session, calendar, q, as_of)
+    )
     return report
