@@ -22,14 +22,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from domain.description import DescriptionSeen, OrganRecord, compare_description
 from domain.posting import IsoWeek, count_week
-from networks.http import make_transport
-from networks.max import MaxClient
-from networks.ok import OkClient
-from networks.telegram import TelegramClient, _publication, parse_preview
-from networks.vk import VkClient, _items
-from networks.vk import _publication as vk_publication
-from services.phones import normalise_phone, phones_in
-from tests.networks.servers import (
+from networks.fakes import (
     FakeMax,
     FakeOk,
     FakeTelegram,
@@ -43,6 +36,13 @@ from tests.networks.servers import (
     ok_topic,
     vk_post,
 )
+from networks.http import make_transport
+from networks.max import MaxClient
+from networks.ok import OkClient
+from networks.telegram import TelegramClient, _publication, parse_preview
+from networks.vk import VkClient, _items
+from networks.vk import _publication as vk_publication
+from services.phones import normalise_phone, phones_in
 
 WEEK = IsoWeek(2026, 48)
 DESCRIPTION = (

@@ -9,9 +9,7 @@ from datetime import date
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from services.accounts import add_organ
-from services.network_clients import NetworkClients, open_clients
-from tests.networks.servers import (
+from networks.fakes import (
     FakeOk,
     FakeTelegram,
     FakeVk,
@@ -23,6 +21,8 @@ from tests.networks.servers import (
     serve,
     vk_post,
 )
+from services.accounts import add_organ
+from services.network_clients import NetworkClients, open_clients
 from tests.services.helpers import ACTOR, TODAY, account
 
 NAME = "Комитет по культуре Администрации г. Новоалтайска"

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from networks.fakes import FakeMax, FakeOk, FakeTelegram, FakeVk, serve
 from networks.http import Transport, make_transport
 from networks.max import MaxClient
 from networks.ok import OkClient
 from networks.telegram import TelegramClient
 from networks.vk import VkClient
-from tests.networks.servers import FakeMax, FakeOk, FakeTelegram, FakeVk, serve
 
 TIMEOUT = 0.5  # the "slow" fault sleeps 2 s: a timeout, not a hang
 

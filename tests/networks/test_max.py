@@ -6,8 +6,8 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
+from networks.fakes import FakeMax, MaxChat, max_message
 from networks.max import MaxClient
-from tests.networks.servers import FakeMax, MaxChat, max_message
 
 WEEK = IsoWeek(2026, 48)
 URL = "https://max.ru/kultura_nvl"

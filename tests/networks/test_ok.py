@@ -6,8 +6,8 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
+from networks.fakes import FakeOk, OkGroup, ok_topic
 from networks.ok import OkClient, secret_key, signature
-from tests.networks.servers import FakeOk, OkGroup, ok_topic
 
 WEEK = IsoWeek(2026, 48)
 

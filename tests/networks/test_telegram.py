@@ -6,8 +6,8 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
+from networks.fakes import FakeTelegram, TgChannel, TgPost
 from networks.telegram import TelegramClient, parse_preview
-from tests.networks.servers import FakeTelegram, TgChannel, TgPost
 
 WEEK = IsoWeek(2026, 48)
 URL = "https://t.me/kultura_nvl"

@@ -6,8 +6,8 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
+from networks.fakes import FakeVk, VkGroup, vk_post
 from networks.vk import VkClient
-from tests.networks.servers import FakeVk, VkGroup, vk_post
 
 WEEK = IsoWeek(2026, 48)  # 23.11–29.11.2026 in Barnaul
 URL = "https://vk.com/kultura_nvl"
@@ -185,8 +185,8 @@ def test_the_description_joins_text_contacts_and_main_address(vk: VkClient, vk_a
 
 
 def test_the_old_response_shape_of_groups_get_by_id_is_read_too() -> None:
+    from networks.fakes import serve
     from tests.networks.conftest import transport
-    from tests.networks.servers import serve
 
     for api in serve(FakeVk(old_shape=True)):
         assert isinstance(api, FakeVk)
