@@ -31,7 +31,17 @@ def web(
             pass  # refuse an uninitialised database before listening
         app = create_app(WebContext.from_env(application))
     print(f"srok: http://{host}:{port} (база: {application.settings.database_url.split('@')[-1]})")
-    # Access logs name paths only; one-click tokens are in paths, so they stay off.
+    # uvicorn's access log prints paths whole, and one-click tokens are in paths: it stays
+    # off, and web.guard logs each request to srok.web.access with the tokens cut out.
+    import logging
+
+    access = logging.getLogger("srok.web.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     uvicorn.run(
         app, host=host, port=port, access_log=False, proxy_headers=True, log_level="warning"
     )

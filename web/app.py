@@ -16,6 +16,7 @@ from web import session
 from web.access import LoginRequired
 from web.bad_request import field_and_message, status_message
 from web.context import WebContext
+from web.guard import Guard
 from web.render import page
 
 # The CLI's options whose form and JSON field is spelled otherwise.
@@ -41,6 +42,7 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.middleware("http")(session.middleware(ctx))
+    app.add_middleware(Guard, max_body=ctx.max_body)  # outermost: before the session is read
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     for module in (public, specialist, protection, it, head, api):
         app.include_router(module.router)

@@ -12,6 +12,7 @@ from services.app import Srok
 from services.links import Fetcher, page_fetcher
 from services.signing import secret_key
 from services.users import Directory
+from web.guard import DEFAULT_MAX_BODY
 
 SESSION_HOURS = 8  # a working day
 
@@ -26,6 +27,7 @@ class WebContext:
     directory: Directory | None = None
     fetcher_factory: Callable[[], Fetcher] = field(default=page_fetcher)
     local_admin_only: bool = False
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
     def from_env(cls, srok: Srok | None = None, **overrides: Any) -> WebContext:
@@ -41,6 +43,7 @@ class WebContext:
             secret=overrides.pop("secret", None) or secret_key(application.settings.home),
             web_url=(env.get("SROK_WEB_URL") or "http://127.0.0.1:8608").rstrip("/"),
             directory=directory,
+            max_body=_max_body(env.get("SROK_WEB_MAX_BODY")),
             **overrides,
         )
 
@@ -58,3 +61,20 @@ class WebContext:
             close = getattr(fetcher, "close", None)
             if close:
                 close()
+
+
+def _max_body(raw: str | None) -> int:
+    """SROK_WEB_MAX_BODY: the largest request body the app reads, in bytes."""
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_BODY
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1024:
+        from domain.errors import RuleViolation
+
+        raise RuleViolation(
+            "SROK_WEB_MAX_BODY", f"ожидается число байт не меньше 1024, получено {raw!r}"
+        )
+    return value
