@@ -33,10 +33,10 @@ from models.tables import Account, AuditEntry, Organ, Reminder, Step
 from services.compliance import (
     Report,
     Tally,
-    _case,
-    _late_now,
-    _lateness_key,
     add_totals_and_trend,
+    case_of,
+    late_now_cases,
+    lateness_key,
 )
 from services.standing_report import standing_by_organ
 
@@ -237,14 +237,14 @@ def _worst(
         .all()
     )
     cases = [
-        _case(
+        case_of(
             row,
             evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of),
             sent.get(row.id, 0),
         )
         for row in rows
     ]
-    return sorted(cases, key=_lateness_key)[:limit]
+    return sorted(cases, key=lateness_key)[:limit]
 
 
 def sql_report(
@@ -254,7 +254,9 @@ def sql_report(
     organs = _tallies(session, calendar, quarter, as_of)
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs)
     report.worst = _worst(session, calendar, quarter, as_of, WORST)
-    report.late_now, report.late_now_total = _late_now(session, calendar, as_of, None, LATE_NOW)
+    report.late_now, report.late_now_total = late_now_cases(
+        session, calendar, as_of, None, LATE_NOW
+    )
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=None)
     add_totals_and_trend(
         report, quarter=quarter, tallies_of=lambda q: _tallies(session, calendar, q, as_of)
