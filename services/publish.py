@@ -41,7 +41,7 @@ from publication.site import (
 from services.app import Srok
 from services.audit import head as audit_head
 from services.email_address import env_email
-from services.events import record_publication
+from services.events import record_publication_counted
 from services.files import check_output_folder
 from services.publication_changes import Changes
 from services.registry import iter_public_registry
@@ -200,10 +200,9 @@ def publish(
     if earlier is not None and repeat:
         anchor = (earlier.audit_head_id, earlier.audit_head_hash)
     else:
-        record, steps = record_publication(
+        record, closed = record_publication_counted(
             session=session, quarter_text=str(quarter), on=on, actor=actor, today=today
         )
-        closed = len(steps)
         # The chain's head, this publication's own entries included: an anchor outside
         # the database that later proves the history up to here was not rewritten.
         record.audit_head_id, record.audit_head_hash = audit_head(session)
