@@ -12,6 +12,9 @@ test_stream_golden.py holds them equal).
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, BinaryIO
@@ -50,6 +53,15 @@ def write_report(
     if organ_id is not None and session.get(Organ, organ_id) is None:
         raise NotFound("--organ", f"нет органа с id {organ_id}", "4")
     parts = _Parts(session, calendar, quarter, as_of, organ_id)
+    try:
+        _write(parts, fmt, sink, worst=worst, late_now=late_now)
+    finally:
+        parts.close()
+
+
+def _write(parts: _Parts, fmt: str, sink: BinaryIO, *, worst: int, late_now: int) -> None:
+    session, calendar, quarter = parts.session, parts.calendar, parts.quarter
+    as_of, organ_id = parts.as_of, parts.organ_id
     if fmt == "csv":
         organs = ((o, _plain(cl)) for o, cl in parts.tallies(it_last=True))
         for piece in iter_csv(iter_csv_rows(str(quarter), organs)):
@@ -118,11 +130,17 @@ class _Parts:
     ) -> None:
         self.session, self.calendar, self.quarter = session, calendar, quarter
         self.as_of, self.organ_id = as_of, organ_id
+        self._kept: _Kept | None = None
 
     def tallies(
         self, *, it_last: bool, quarter: Quarter | None = None
     ) -> Iterator[tuple[str, dict[str, Tally]]]:
-        return iter_tallies(
+        """The owners' tallies of a quarter; the report's own quarter is counted once.
+
+        Its first full reading is kept in a temporary file, and later sections
+        (totals, the trend, the page's organs after its headline) read it back.
+        """
+        counted = iter_tallies(
             session=self.session,
             calendar=self.calendar,
             quarter=quarter or self.quarter,
@@ -130,6 +148,15 @@ class _Parts:
             organ_id=self.organ_id,
             it_last=it_last,
         )
+        if quarter not in (None, self.quarter):
+            return counted
+        if self._kept is None:
+            self._kept = _Kept()
+        return self._kept.read(counted, order=it_last)
+
+    def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
 
     def standing(self) -> Iterator[dict[str, Any]]:
         return iter_standing(session=self.session, quarter=self.quarter, organ_id=self.organ_id)
@@ -172,6 +199,48 @@ class _Parts:
                 yield owner, rates
 
         return shown, merged()
+
+
+class _Kept:
+    """A stream's items kept in a temporary file after one full reading, for the next readers.
+
+    Each reader keeps its own place in the file, so two may read at once; a
+    reader that comes before the first reading is complete counts again.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), with the report)
+        self._order: bool | None = None  # set once a reading in that order is complete
+        self._writing = False
+
+    def read(self, counted: Iterator[Any], *, order: bool) -> Iterator[Any]:
+        if self._order == order:
+            return self._replay()
+        if self._order is None and not self._writing:
+            return self._record(counted, order)
+        return counted
+
+    def _record(self, counted: Iterator[Any], order: bool) -> Iterator[Any]:
+        self._writing = True
+        self._file.seek(0)
+        self._file.truncate()
+        for item in counted:
+            self._file.seek(0, os.SEEK_END)
+            pickle.dump(item, self._file)
+            yield item
+        self._order, self._writing = order, False
+
+    def _replay(self) -> Iterator[Any]:
+        self._file.seek(0, os.SEEK_END)
+        end, place = self._file.tell(), 0
+        while place < end:
+            self._file.seek(place)
+            item = pickle.load(self._file)
+            place = self._file.tell()
+            yield item
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _Head:
