@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +43,7 @@ from services.compliance import (
 from services.standing_report import standing_by_organ
 
 IT_CLAUSES = sorted(c for c, clause in CLAUSES.items() if clause.party is Party.IT)
+PAIRS_A_STATEMENT = 4
 WORST = 10  # as compliance_report: the longest late cases of the quarter
 LATE_NOW = 30
 
@@ -285,15 +287,26 @@ def worst_cases(
         threshold = lateness
         if seen >= limit:
             break
-    chosen = [(d, x) for lateness, d, x, _ in judged if lateness >= threshold]
-    if not chosen:
-        return []
-    match = sa.or_(
-        *(sa.and_(due == d, done.is_(None) if x is None else done == x) for d, x in chosen)
-    )
-    rows = (
-        session.connection()
-        .execute(
+    # Pairs of equal lateness together: within a statement the steps are ordered by owner,
+    # so a statement's pairs must not differ in lateness.
+    chosen: list[list[tuple[Any, Any]]] = []
+    for _, group in groupby((p for p in judged if p[0] >= threshold), key=lambda p: p[0]):
+        equal = [(d, x) for _, d, x, _ in group]
+        chosen += [
+            equal[i : i + PAIRS_A_STATEMENT] for i in range(0, len(equal), PAIRS_A_STATEMENT)
+        ]
+    owner, _ = _quarter_rows(quarter)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    cases: list[dict[str, Any]] = []
+    # A few (due, done) pairs a statement, the first ``limit`` steps of each in the report's
+    # order: the parameters stay a handful and the rows read at most ``limit`` a statement,
+    # however many steps share the threshold's lateness.
+    for some in chosen:
+        match = sa.or_(
+            *(sa.and_(due == d, done.is_(None) if x is None else done == x) for d, x in some)
+        )
+        rows = connection.execute(
             _joined(
                 sa.select(
                     col(Step.id),
@@ -305,28 +318,33 @@ def worst_cases(
                     col(Account.url),
                     col(Organ.name).label("organ"),
                 )
-            ).where(in_quarter, late, match, *scope)
+            )
+            .where(in_quarter, late, match, *scope)
+            .order_by(
+                *owner_order(owner, dialect, it_last=False),
+                *owner_order(col(Organ.name), dialect, it_last=False),
+                col(Account.id),
+                col(Step.clause),
+            )
+            .limit(limit)
+        ).all()
+        sent = dict(
+            connection.execute(
+                sa.select(col(Reminder.step_id), sa.func.count())
+                .where(
+                    col(Reminder.state) == "sent", col(Reminder.step_id).in_([r.id for r in rows])
+                )
+                .group_by(col(Reminder.step_id))
+            ).all()
         )
-        .all()
-    )
-    sent = dict(
-        session.connection()
-        .execute(
-            sa.select(col(Reminder.step_id), sa.func.count())
-            .join(Step, col(Step.id) == col(Reminder.step_id))
-            .where(col(Reminder.state) == "sent", in_quarter, late, match)
-            .group_by(col(Reminder.step_id))
-        )
-        .all()
-    )
-    cases = [
-        case_of(
-            row,
-            evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of),
-            sent.get(row.id, 0),
-        )
-        for row in rows
-    ]
+        cases += [
+            case_of(
+                row,
+                evaluate(calendar, due=row.due, done_on=row.done_on, as_of=as_of),
+                sent.get(row.id, 0),
+            )
+            for row in rows
+        ]
     return sorted(cases, key=lateness_key)[:limit]
 
 
