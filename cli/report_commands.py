@@ -12,7 +12,6 @@ from cli.output import parse_date
 from domain.errors import RuleViolation
 
 report_app = typer.Typer(help="Отчёты для заместителя главы города (п. 4).", no_args_is_help=True)
-FORMATS = ("html", "csv", "json")
 
 
 @report_app.command("compliance")
@@ -45,7 +44,7 @@ def compliance(
     """По органам и пунктам: сроки, в срок, с опозданием (раб. дни), просрочено, напоминания; худшие случаи; динамика."""
     import sys
 
-    from services.compliance_stream import write_report
+    from services.compliance_stream import FORMATS, write_report
     from services.files import check_output_file, replaced_atomically
 
     with guard(as_json or fmt == "json"):

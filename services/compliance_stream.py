@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.clauses import IT_DEPARTMENT
-from domain.errors import NotFound
+from domain.errors import NotFound, RuleViolation
 from domain.quarter import Quarter
 from models.tables import Organ
 from publication.compliance_html import iter_csv_rows, iter_html
@@ -50,6 +50,8 @@ def write_report(
     late_now: int = 30,
 ) -> None:
     """Write the quarter's report as ``fmt`` (html, csv or json) into ``sink`` as it is counted."""
+    if fmt not in FORMATS:
+        raise RuleViolation("--format", f"«{fmt}» — допустимо {', '.join(FORMATS)}", "4")
     if organ_id is not None and session.get(Organ, organ_id) is None:
         raise NotFound("--organ", f"нет органа с id {organ_id}", "4")
     parts = _Parts(session, calendar, quarter, as_of, organ_id)
