@@ -12,6 +12,9 @@ included), output to /dev/null, with the peak memory and the CPU time of each:
 - `srok registry show` and `--json` (the internal Registry, streamed);
 - `srok report compliance` (html) and `--json`;
 - `srok audit log` and `--json` (the history, streamed, after the publication's entries).
+The documents (publication, report) are then made on a city a tenth the size as
+well, interleaved with the full one: their peak memory at both sizes and the
+ratio show whether it grows with the city (it should not: they are streamed).
 Rounds are interleaved. CPU time is printed beside wall time because this machine
 is shared: wall time grows with the load, CPU time hardly. The folder is removed afterwards.
 
@@ -52,6 +55,7 @@ COMMANDS = {
     "registry show --json": ["registry", "show", "--json"],
     "report compliance": ["report", "compliance", "--quarter", "2026Q4"],
     "report compl. --json": ["report", "compliance", "--quarter", "2026Q4", "--json"],
+    "report compl. csv": ["report", "compliance", "--quarter", "2026Q4", "--format", "csv"],
     "audit log": ["audit", "log"],
     "audit log --json": ["audit", "log", "--json"],
 }
@@ -165,8 +169,38 @@ def main() -> None:
                 f"  {name:<21} min {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
                 f"  CPU {statistics.median(cpu[name]):6.2f} s  peak RSS {peaks[name]:5.0f} MB"
             )
+        documents_at_two_sizes(home, accounts, rounds)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+DOCUMENTS = ("publication make", "report compliance", "report compl. --json", "report compl. csv")
+
+
+def documents_at_two_sizes(home: Path, accounts: int, rounds: int) -> None:
+    """Peak memory of the streamed documents on this city and on one a tenth its size."""
+    small = max(accounts // 10, 100)
+    cities = {accounts: home / "large", small: home / "small"}
+    cities[accounts].mkdir()
+    shutil.copyfile(home / "unpublished.db", cities[accounts] / "unpublished.db")
+    cities[small].mkdir()
+    subprocess.run(
+        [sys.executable, __file__, "--generate", str(cities[small]), str(small)], check=True
+    )
+    shutil.copyfile(cities[small] / "srok.db", cities[small] / "unpublished.db")
+    peaks = {(size, name): 0.0 for size in cities for name in DOCUMENTS}
+    for _ in range(rounds):
+        for size, folder in cities.items():  # interleaved: each round, both sizes
+            env = {**os.environ, "SROK_HOME": str(folder), "SROK_TODAY": AS_OF}
+            env.pop("SROK_DATABASE_URL", None)
+            shutil.copyfile(folder / "unpublished.db", folder / "srok.db")
+            shutil.rmtree(folder / "public", ignore_errors=True)
+            for name in DOCUMENTS:
+                peaks[size, name] = max(peaks[size, name], run(COMMANDS[name], env)[2])
+    print(f"documents' peak RSS, {small} against {accounts} accounts (flat if streamed):")
+    for name in DOCUMENTS:
+        low, high = peaks[small, name], peaks[accounts, name]
+        print(f"  {name:<21} {low:5.0f} MB  {high:5.0f} MB  x{high / low:.2f}")
 
 
 if __name__ == "__main__":

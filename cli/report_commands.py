@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -12,7 +12,6 @@ from cli.output import parse_date
 from domain.errors import RuleViolation
 
 report_app = typer.Typer(help="Отчёты для заместителя главы города (п. 4).", no_args_is_help=True)
-FORMATS = ("html", "csv", "json")
 
 
 @report_app.command("compliance")
@@ -43,8 +42,10 @@ def compliance(
     as_json: JsonFlag = False,
 ) -> None:
     """По органам и пунктам: сроки, в срок, с опозданием (раб. дни), просрочено, напоминания; худшие случаи; динамика."""
-    from services.compliance import compliance_report, render
-    from services.files import check_output_file
+    import sys
+
+    from services.compliance_stream import FORMATS, write_report
+    from services.files import check_output_file, replaced_atomically
 
     with guard(as_json or fmt == "json"):
         if fmt not in FORMATS:
@@ -60,16 +61,29 @@ def compliance(
             q = Quarter.parse(quarter)
         except ValueError as exc:
             raise RuleViolation("--quarter", str(exc), "4") from None
+        # Written as it is counted, inside the read transaction: flat memory at any size.
         with application.transaction() as session:
-            report = compliance_report(
-                session=session, calendar=application.calendar, quarter=q, as_of=day, organ_id=organ
-            )
-        data = render(report, fmt)
+
+            def write(sink: BinaryIO) -> None:
+                write_report(
+                    session=session,
+                    calendar=application.calendar,
+                    quarter=q,
+                    as_of=day,
+                    organ_id=organ,
+                    fmt=fmt,
+                    sink=sink,
+                )
+
+            if out is None:
+                sys.stdout.flush()
+                write(sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            else:
+                with replaced_atomically(out) as sink:
+                    write(sink)
         if out:
-            out.write_bytes(data)
             print(f"отчёт записан: {out}")
-        else:
-            print(data.decode("utf-8"), end="")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from html import escape
 from typing import Any
@@ -10,7 +11,7 @@ from domain.clauses import CLAUSES
 from domain.dates import plural, ru
 from domain.quarter import Quarter
 from publication.csv_cells import csv_bytes
-from publication.standing_html import standing_table
+from publication.standing_html import iter_standing_table
 
 
 def _percent(rate: float | None) -> str:
@@ -117,6 +118,15 @@ def _case_table(caption: str, cases: list[dict[str, Any]], *, now: bool, empty: 
 
 def organ_table(report: dict[str, Any]) -> str:
     """Per organ and clause; every row adds up: наступило = в срок + с опозданием + просрочено."""
+    organs = ((o, cl, report["totals"][o]) for o, cl in report["organs"].items())
+    return "".join(iter_organ_table(organs))
+
+
+OrganTallies = tuple[str, dict[str, dict[str, Any]], dict[str, Any]]  # organ, clauses, total
+
+
+def iter_organ_table(organs: Iterable[OrganTallies]) -> Iterator[str]:
+    """Yield the organ table a group of rows at a time, as the organs come."""
     heads = [
         "Обязанность",
         "Наступило",
@@ -127,12 +137,17 @@ def organ_table(report: dict[str, Any]) -> str:
         "Вовремя",
     ]
     head = "".join(f'<th scope="col">{h}</th>' for h in heads)
-    groups = []
-    for organ, clauses in report["organs"].items():
+    yield (
+        '<table class="cards"><caption>Сроки квартала по органам и пунктам Порядка '
+        "(п. 3.4 и 3.5 — обязанности отдела информатизации)</caption>"
+        f"<thead><tr>{head}</tr></thead>"
+    )
+    empty = True
+    for organ, clauses, total in organs:
+        empty = False
         rows = [
             f'<tr class="organ"><th scope="rowgroup" colspan="{len(heads)}">{escape(organ)}</th></tr>'
         ]
-        total = report["totals"][organ]
         items = [(f"п.\u00a0{c}: {escape(CLAUSES[c].duty)}", t) for c, t in sorted(clauses.items())]
         items.append(("Итого по органу", total))
         for label, t in items:
@@ -149,23 +164,31 @@ def organ_table(report: dict[str, Any]) -> str:
                 + _cell("Вовремя", _percent(t["on_time_rate"]), "num")
                 + "</tr>"
             )
-        groups.append("<tbody>" + "".join(rows) + "</tbody>")
-    body = "".join(groups) or (
-        f'<tbody><tr><td colspan="{len(heads)}">Сроков в квартале не было</td></tr></tbody>'
-    )
-    return (
-        '<table class="cards"><caption>Сроки квартала по органам и пунктам Порядка '
-        "(п. 3.4 и 3.5 — обязанности отдела информатизации)</caption>"
-        f"<thead><tr>{head}</tr></thead>{body}</table>"
-    )
+        yield "<tbody>" + "".join(rows) + "</tbody>"
+    if empty:
+        yield f'<tbody><tr><td colspan="{len(heads)}">Сроков в квартале не было</td></tr></tbody>'
+    yield "</table>"
 
 
 def chart(trend: dict[str, dict[str, float | None]]) -> str:
     """The four-quarter trend as a table of bars: legible on a phone, read by screen readers."""
     quarters = sorted({q for t in trend.values() for q in t})
+    return "".join(iter_chart(quarters, trend.items()))
+
+
+def iter_chart(
+    quarters: list[str], trend: Iterable[tuple[str, dict[str, float | None]]]
+) -> Iterator[str]:
+    """Yield the trend's table a row at a time; ``quarters``: every quarter any organ has."""
     head = "".join(f'<th scope="col">{_quarter(q)}</th>' for q in quarters)
-    rows = []
-    for organ, rates in trend.items():
+    yield (
+        '<table class="trend cards"><caption>Доля сроков, выполненных вовремя, '
+        "по органам за четыре квартала</caption>"
+        f'<thead><tr><th scope="col">Орган</th>{head}</tr></thead><tbody>'
+    )
+    empty = True
+    for organ, rates in trend:
+        empty = False
         if all(rates.get(q) is None for q in quarters):
             cells = (
                 f'<td colspan="{len(quarters)}" class="muted">'
@@ -184,13 +207,10 @@ def chart(trend: dict[str, dict[str, float | None]]) -> str:
                 )
                 for q in quarters
             )
-        rows.append(f'<tr><th scope="row">{escape(organ)}</th>{cells}</tr>')
-    body = "".join(rows) or f'<tr><td colspan="{len(quarters) + 1}">Данных нет</td></tr>'
-    return (
-        '<table class="trend cards"><caption>Доля сроков, выполненных вовремя, '
-        "по органам за четыре квартала</caption>"
-        f'<thead><tr><th scope="col">Орган</th>{head}</tr></thead><tbody>{body}</tbody></table>'
-    )
+        yield f'<tr><th scope="row">{escape(organ)}</th>{cells}</tr>'
+    if empty:
+        yield f'<tr><td colspan="{len(quarters) + 1}">Данных нет</td></tr>'
+    yield "</tbody></table>"
 
 
 STYLE = """
@@ -231,9 +251,35 @@ tr.organ th { background: #e8f0fe; } tr.total td { font-weight: 600; }
 
 def render_html(report: dict[str, Any]) -> bytes:
     """The report as one self-contained Russian page: the figure and who is late first."""
+    trend = report["trend"]
+    page = iter_html(
+        report,
+        organs=((o, cl, report["totals"][o]) for o, cl in report["organs"].items()),
+        standing=report.get("standing", []),
+        quarters=sorted({q for t in trend.values() for q in t}),
+        trend=trend.items(),
+    )
+    return "".join(page).encode("utf-8")
+
+
+def iter_html(
+    report: dict[str, Any],
+    *,
+    organs: Iterable[OrganTallies],
+    standing: Iterable[dict[str, Any]],
+    quarters: list[str],
+    trend: Iterable[tuple[str, dict[str, float | None]]],
+) -> Iterator[str]:
+    """Yield the page a section at a time; ``report`` holds its small parts.
+
+    The small parts (quarter, as_of, overall, late_now, late_now_total, worst)
+    are read from ``report``; the per-organ sections come as iterables, so a
+    city of any size is written as it is read. A section is one function that
+    yields its lines.
+    """
     quarter = Quarter.parse(report["quarter"])
     as_of = ru(date.fromisoformat(report["as_of"]))
-    page = f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Исполнение Порядка ведения аккаунтов: {escape(quarter.russian())}</title>
 <style>{STYLE}</style></head><body><main>
@@ -244,54 +290,65 @@ def render_html(report: dict[str, Any]) -> bytes:
 <h2>Кто не выполнил обязанность в срок сейчас</h2>
 {late_now_table(report)}
 <h2>По органам</h2>
-{organ_table(report)}
-<h2>Постоянные требования (п. 2.1, 2.4, 1.6)</h2>
-{standing_table(report.get("standing", []))}
-<h2>Вовремя за четыре квартала</h2>
-{chart(report["trend"])}
+"""
+    yield from iter_organ_table(organs)
+    yield "\n<h2>Постоянные требования (п. 2.1, 2.4, 1.6)</h2>\n"
+    yield from iter_standing_table(standing)
+    yield "\n<h2>Вовремя за четыре квартала</h2>\n"
+    yield from iter_chart(quarters, trend)
+    worst = _case_table(
+        "Сроки квартала, выполненные с опозданием или не выполненные",
+        report["worst"],
+        now=False,
+        empty="Просрочек в квартале не было",
+    )
+    yield f"""
 <h2>Наибольшие просрочки квартала</h2>
-{_case_table("Сроки квартала, выполненные с опозданием или не выполненные", report["worst"], now=False, empty="Просрочек в квартале не было")}
+{worst}
 <p class="method">Как считается: срок относится к кварталу, на который он приходится.
 «Наступило» — сроки, которые истекли к дате сведений; «Вовремя» — доля выполненных в срок
 среди наступивших; сроки, которые ещё впереди, в долю не входят. Просрочка считается в
 рабочих днях после срока (ГК РФ ст. 191).</p>
 </main></body></html>
 """
-    return page.encode("utf-8")
+
+
+CSV_HEADER: list[object] = [
+    "quarter",
+    "organ",
+    "clause",
+    "due",
+    "on_time",
+    "late",
+    "late_working_days",
+    "overdue",
+    "pending",
+    "reminders",
+    "on_time_rate",
+]
 
 
 def render_csv(report: dict[str, Any]) -> bytes:
-    rows: list[list[object]] = []
-    rows.append(
-        [
-            "quarter",
-            "organ",
-            "clause",
-            "due",
-            "on_time",
-            "late",
-            "late_working_days",
-            "overdue",
-            "pending",
-            "reminders",
-            "on_time_rate",
-        ]
-    )
-    for organ, clauses in report["organs"].items():
+    return csv_bytes(iter_csv_rows(report["quarter"], report["organs"].items()))
+
+
+def iter_csv_rows(
+    quarter: str, organs: Iterable[tuple[str, dict[str, dict[str, Any]]]]
+) -> Iterator[list[object]]:
+    """Yield the CSV's header, then a line per organ and clause, as the organs come."""
+    yield CSV_HEADER
+    for organ, clauses in organs:
         for clause, t in sorted(clauses.items()):
-            rows.append(
-                [
-                    report["quarter"],
-                    organ,
-                    clause,
-                    t["due"],
-                    t["on_time"],
-                    t["late"],
-                    t["late_days"],
-                    t["overdue"],
-                    t["pending"],
-                    t["reminders"],
-                    "" if t["on_time_rate"] is None else t["on_time_rate"],
-                ]
-            )
-    return csv_bytes(rows)
+            yield [
+                quarter,
+                organ,
+                clause,
+                t["due"],
+                t["on_time"],
+                t["late"],
+                t["late_days"],
+                t["overdue"],
+                t["pending"],
+                t["reminders"],
+                "" if t["on_time_rate"] is None else t["on_time_rate"],
+            ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,9 +24,44 @@ def neutral(value: object) -> object:
     return value
 
 
-def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
-    """Write rows as UTF-8 CSV with CRLF line ends, every text cell neutralised."""
+def iter_csv(rows: Iterable[Sequence[object]], *, batch: int = 1000) -> Iterator[bytes]:
+    """Yield rows as UTF-8 CSV with CRLF line ends, ``batch`` rows a piece, every text cell neutralised."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([neutral(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([neutral(cell) for cell in row])
+        if n % batch == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    rest = buffer.getvalue()
+    if rest:
+        yield rest.encode("utf-8")
+
+
+def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
+    """Write rows as UTF-8 CSV with CRLF line ends, every text cell neutralised."""
+    return b"".join(iter_csv(rows))
+
+
+class CsvFile:
+    """CSV written to a binary file a row at a time, as ``csv_bytes`` writes it whole."""
+
+    def __init__(self, sink: BinaryIO, *, batch: int = 1000) -> None:
+        self._sink = sink
+        self._batch = batch
+        self._pending = 0
+        self._buffer = io.StringIO(newline="")
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def write(self, row: Sequence[object]) -> None:
+        self._writer.writerow([neutral(cell) for cell in row])
+        self._pending += 1
+        if self._pending >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        self._sink.write(self._buffer.getvalue().encode("utf-8"))
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pending = 0

@@ -64,43 +64,34 @@ def _previous(previous: Sequence[dict[str, str]]) -> str:
     return f"<ul>{items}</ul>"
 
 
-def render(
-    rows: Sequence[dict[str, Any]],
-    *,
-    quarter_words: str,
-    published_on: date,
-    files: Sequence[str],
-    anchor: tuple[int | None, str | None] = (None, None),
-) -> bytes:
-    """Return the page as UTF-8 bytes; the same rows give the same bytes."""
-    body = []
-    for row in rows:
-        url = escape(str(row["url"]))
-        cells = (
-            escape(str(row["organ"])),
-            escape(str(row["network"])),
-            f'<a href="{url}" rel="noopener">{url}</a>',
-            ru(date.fromisoformat(str(row["created_on"]))),
-            _previous(row["previous"]),
-            ru(date.fromisoformat(str(row["entered_on"]))),
-        )
-        body.append(
-            "<tr>"
-            + "".join(f'<td data-label="{COLUMNS[i]}">{cell}</td>' for i, cell in enumerate(cells))
-            + "</tr>"
-        )
+def row(entry: dict[str, Any]) -> str:
+    """Return one account's table row."""
+    url = escape(str(entry["url"]))
+    cells = (
+        escape(str(entry["organ"])),
+        escape(str(entry["network"])),
+        f'<a href="{url}" rel="noopener">{url}</a>',
+        ru(date.fromisoformat(str(entry["created_on"]))),
+        _previous(entry["previous"]),
+        ru(date.fromisoformat(str(entry["entered_on"]))),
+    )
+    return (
+        "<tr>"
+        + "".join(f'<td data-label="{COLUMNS[i]}">{cell}</td>' for i, cell in enumerate(cells))
+        + "</tr>"
+    )
+
+
+def head(*, count: int, quarter_words: str, published_on: date) -> str:
+    """Return the page up to its first row (the caption counts the rows: ``count``)."""
     table = (
-        "<table><caption>Аккаунты в социальных сетях: " + f"{len(rows)}" + "</caption>"
+        "<table><caption>Аккаунты в социальных сетях: " + f"{count}" + "</caption>"
         "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in COLUMNS) + "</tr></thead>"
-        "<tbody>" + "\n".join(body) + "</tbody></table>"
-        if rows
+        "<tbody>"
+        if count
         else "<p>Сведений в Реестре пока нет.</p>"
     )
-    links = "".join(
-        f'<li><a href="{escape(name)}">{escape(name)}</a> — {escape(_file_words(name))}</li>'
-        for name in files
-    )
-    page = (
+    return (
         '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>Реестр аккаунтов Администрации города Новоалтайска в социальных сетях</title>\n"
@@ -110,11 +101,48 @@ def render(
         f"<p>Сведения за {escape(quarter_words)}, размещены {ru(published_on)} в соответствии "
         "с п. 3.5 Порядка создания и ведения аккаунтов (постановление Администрации города "
         "Новоалтайска от 27.03.2023 № 608).</p>\n"
-        f"{table}\n"
-        '<section class="files"><h2>Открытые данные</h2>'
+        f"{table}"
+    )
+
+
+ROW_SEPARATOR = "\n"  # between two rows, none after the last
+
+
+def tail(
+    *, count: int, files: Sequence[str], anchor: tuple[int | None, str | None] = (None, None)
+) -> str:
+    """Return the page after its last row: the files to download and the audit anchor."""
+    links = "".join(
+        f'<li><a href="{escape(name)}">{escape(name)}</a> — {escape(_file_words(name))}</li>'
+        for name in files
+    )
+    return (
+        ("</tbody></table>" if count else "")
+        + "\n"
+        + '<section class="files"><h2>Открытые данные</h2>'
         "<p>Те же сведения для скачивания и обработки, по методическим рекомендациям "
         "по публикации открытых данных (версия 3.0):</p><ul>"
         f"{links}</ul></section>\n" + _anchor(anchor) + "</main>\n</body>\n</html>\n"
+    )
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    *,
+    quarter_words: str,
+    published_on: date,
+    files: Sequence[str],
+    anchor: tuple[int | None, str | None] = (None, None),
+) -> bytes:
+    """Return the page as UTF-8 bytes; the same rows give the same bytes.
+
+    The publication writes the same pieces (``head``, ``row``, ``tail``) to its
+    file as the rows come; this joins them for a page served whole.
+    """
+    page = (
+        head(count=len(rows), quarter_words=quarter_words, published_on=published_on)
+        + ROW_SEPARATOR.join(row(r) for r in rows)
+        + tail(count=len(rows), files=files, anchor=anchor)
     )
     return page.encode("utf-8")
 

@@ -11,7 +11,7 @@ The publisher is the IT department as an office, never a person.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -87,22 +87,35 @@ def file_names(on: date) -> tuple[str, str]:
     return f"data-{day}-structure-{STRUCTURE_VERSION}.csv", f"structure-{STRUCTURE_VERSION}.csv"
 
 
+def data_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    """Yield the data file's header, then one numbered line an account."""
+    yield [f[0] for f in FIELDS]
+    for n, row in enumerate(rows, start=1):
+        yield data_line(n, row)
+
+
+def data_line(n: int, row: dict[str, Any]) -> list[Any]:
+    """Return the data file's line for the ``n``-th account (from 1)."""
+    return [
+        n,
+        row["organ"],
+        row["network"],
+        row["url"],
+        row["created_on"],
+        previous_words(row["previous"]),
+        row["entered_on"],
+    ]
+
+
 def render(rows: Sequence[dict[str, Any]], passport: Passport) -> dict[str, bytes]:
     """Return the three files by name."""
+    data_name, _ = file_names(passport.modified)
+    return {**small_files(passport), data_name: _csv(list(data_rows(rows)))}
+
+
+def small_files(passport: Passport) -> dict[str, bytes]:
+    """Return the passport (meta.csv) and the structure file: a few lines whatever the city."""
     data_name, structure_name = file_names(passport.modified)
-    data: list[list[Any]] = [[f[0] for f in FIELDS]]
-    for n, row in enumerate(rows, start=1):
-        data.append(
-            [
-                n,
-                row["organ"],
-                row["network"],
-                row["url"],
-                row["created_on"],
-                previous_words(row["previous"]),
-                row["entered_on"],
-            ]
-        )
     meta = [
         ["property", "value"],
         ["standardversion", STANDARD],
@@ -136,4 +149,4 @@ def render(rows: Sequence[dict[str, Any]], passport: Passport) -> dict[str, byte
         ["field name", "english description", "russian description", "format"],
         *[list(f) for f in FIELDS],
     ]
-    return {"meta.csv": _csv(meta), structure_name: _csv(structure), data_name: _csv(data)}
+    return {"meta.csv": _csv(meta), structure_name: _csv(structure)}

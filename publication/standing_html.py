@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from html import escape
 from typing import Any
 
 
 def standing_table(rows: list[dict[str, Any]]) -> str:
     """Return the table; a figure nobody checked says so instead of showing a zero."""
+    return "".join(iter_standing_table(rows))
+
+
+def iter_standing_table(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Yield the table a row at a time, as the organs come."""
     heads = ["Орган", "Недель с 8 публикациями (п. 2.1)", "Описание (п. 2.4)", "Защита (п. 1.6)"]
     head = "".join(f'<th scope="col">{h}</th>' for h in heads)
-    body = []
+    yield (
+        "<table><caption>Постоянные требования за квартал: недели — считаются проверенные "
+        "недели всех аккаунтов органа; описание — по последней проверке; защита — "
+        "ежеквартальное подтверждение (правило srok)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>"
+    )
+    empty = True
     for r in rows:
+        empty = False
         weeks = (
             f"{r['weeks_with_8']} из {r['weeks_checked']}"
             if r["weeks_checked"]
@@ -30,14 +43,10 @@ def standing_table(rows: list[dict[str, Any]]) -> str:
             if r["protection_all_confirmed"]
             else f"подтверждена для {r['protection_confirmed']} из {r['accounts']} аккаунтов"
         )
-        body.append(
+        yield (
             f'<tr><th scope="row">{escape(r["organ"])}</th><td>{weeks}</td>'
             f"<td>{description}</td><td>{protection}</td></tr>"
         )
-    rows_html = "".join(body) or '<tr><td colspan="4">Аккаунтов нет</td></tr>'
-    return (
-        "<table><caption>Постоянные требования за квартал: недели — считаются проверенные "
-        "недели всех аккаунтов органа; описание — по последней проверке; защита — "
-        "ежеквартальное подтверждение (правило srok)</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table>"
-    )
+    if empty:
+        yield '<tr><td colspan="4">Аккаунтов нет</td></tr>'
+    yield "</tbody></table>"

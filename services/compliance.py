@@ -117,7 +117,7 @@ def _sent_reminders(first: date, last: date, organ_id: int | None) -> sa.Select[
     return query
 
 
-def _step_rows(where: Any, organ_id: int | None) -> sa.Select[*tuple[Any, ...]]:
+def step_rows(where: Any, organ_id: int | None) -> sa.Select[*tuple[Any, ...]]:
     """Select plain columns of the steps ``where`` holds: no ORM object per row."""
     query: sa.Select[*tuple[Any, ...]] = (
         sa.select(
@@ -139,7 +139,11 @@ def _step_rows(where: Any, organ_id: int | None) -> sa.Select[*tuple[Any, ...]]:
     return query
 
 
-def _case(row: Any, status: Any, reminders: int) -> dict[str, Any]:
+def case_of(row: Any, status: Any, reminders: int) -> dict[str, Any]:
+    """Describe one late step for the report: who owes it, which account, how late.
+
+    ``row`` has the columns ``step_rows`` selects; ``status`` is evaluate's verdict.
+    """
     return {
         "account_id": row.account_id,
         "owner": IT_DEPARTMENT if CLAUSES[row.clause].party is Party.IT else row.organ,
@@ -156,7 +160,8 @@ def _case(row: Any, status: Any, reminders: int) -> dict[str, Any]:
     }
 
 
-def _lateness_key(c: dict[str, Any]) -> tuple[int, str, str, int, str]:
+def lateness_key(c: dict[str, Any]) -> tuple[int, str, str, int, str]:
+    """Order late cases the longest first, then by owner, organ, account and clause."""
     return (
         -int(c["late_working_days"]),
         str(c["owner"]),
@@ -188,7 +193,7 @@ def _tallies(
     judged: dict[tuple[date | None, date | None], Any] = {}
     late: list[tuple[tuple[int, str, str, int, str], Any]] = []
     rows = session.connection().execute(
-        _step_rows(in_quarter, organ_id).execution_options(yield_per=5000)
+        step_rows(in_quarter, organ_id).execution_options(yield_per=5000)
     )
     for row in rows:
         clause = row.clause
@@ -215,7 +220,7 @@ def _tallies(
             if len(late) > 2 * worst + 1000:  # keep memory flat: only the worst can stay
                 late = heapq.nsmallest(worst, late, key=_first)
     cases = [
-        _case(row, judged[(row.due, row.done_on)], sent.get(row.id, 0))
+        case_of(row, judged[(row.due, row.done_on)], sent.get(row.id, 0))
         for _, row in heapq.nsmallest(worst, late, key=_first)
     ]
     # The organs by name, then the IT department, so its own steps stand apart.
@@ -227,7 +232,7 @@ def _first(item: tuple[Any, Any]) -> Any:
     return item[0]
 
 
-def _late_now(
+def late_now_cases(
     session: Session, calendar: WorkingCalendar, as_of: date, organ_id: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The steps still open past their due date on ``as_of``, the longest first, and how many.
@@ -237,17 +242,17 @@ def _late_now(
     """
     open_late = sa.and_(col(Step.done_on).is_(None), col(Step.due) < as_of)
     total = session.execute(
-        sa.select(sa.func.count()).select_from(_step_rows(open_late, organ_id).subquery())
+        sa.select(sa.func.count()).select_from(step_rows(open_late, organ_id).subquery())
     ).scalar_one()
     rows = session.execute(
-        _step_rows(open_late, organ_id)
+        step_rows(open_late, organ_id)
         .order_by(col(Step.due), col(Organ.name), col(Account.id), col(Step.clause))
         .limit(limit)
     )
     cases = [
-        _case(row, evaluate(calendar, due=row.due, done_on=None, as_of=as_of), 0) for row in rows
+        case_of(row, evaluate(calendar, due=row.due, done_on=None, as_of=as_of), 0) for row in rows
     ]
-    return sorted(cases, key=_lateness_key), int(total)
+    return sorted(cases, key=lateness_key), int(total)
 
 
 def compliance_report(
@@ -269,7 +274,9 @@ def compliance_report(
         raise NotFound("--organ", f"нет органа с id {organ_id}", "4")
     organs, cases = _tallies(session, calendar, quarter, as_of, organ_id, worst=worst)
     report = Report(quarter=str(quarter), as_of=as_of.isoformat(), organs=organs, worst=cases)
-    report.late_now, report.late_now_total = _late_now(session, calendar, as_of, organ_id, late_now)
+    report.late_now, report.late_now_total = late_now_cases(
+        session, calendar, as_of, organ_id, late_now
+    )
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=organ_id)
     add_totals_and_trend(
         report,

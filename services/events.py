@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -16,7 +17,7 @@ from domain.quarter import Quarter
 from domain.web_address import parse_web_address
 from models.tables import Cycle, Publication, Step
 from services.accounts import get_account
-from services.steps import ClosedStep, close_step, close_steps, record_event, set_deadline
+from services.steps import ClosedStep, close_step, close_steps_batched, record_event, set_deadline
 
 NOTICE_CLAUSES = ("3.1", "3.2")
 
@@ -209,6 +210,32 @@ def record_publication(
     The published registry holds every entry made up to the day of publication,
     so an entry made after the quarter ended but before publishing is covered too.
     """
+    steps: list[ClosedStep] = []
+    publication, _ = record_publication_counted(
+        session=session,
+        quarter_text=quarter_text,
+        on=on,
+        actor=actor,
+        today=today,
+        each=steps.extend,
+    )
+    return publication, steps
+
+
+def record_publication_counted(
+    *,
+    session: Session,
+    quarter_text: str,
+    on: date,
+    actor: str,
+    today: date,
+    each: Callable[[list[ClosedStep]], object] | None = None,
+) -> tuple[Publication, int]:
+    """Record a publication as ``record_publication``; return how many steps it closed.
+
+    What `srok publication make` calls: a large city's closed steps are counted,
+    not listed (``each`` sees them a batch at a time).
+    """
     try:
         quarter = Quarter.parse(quarter_text)
     except ValueError as exc:
@@ -223,7 +250,7 @@ def record_publication(
     publication = Publication(quarter=str(quarter), published_on=on)
     session.add(publication)
     session.flush()
-    steps = close_steps(
+    closed = close_steps_batched(
         session,
         [
             col(Step.clause) == "3.5",
@@ -232,6 +259,7 @@ def record_publication(
         ],
         on=on,
         evidence=f"опубликовано за {quarter}",
+        each=each,
     )
     record_event(
         session,
@@ -240,6 +268,6 @@ def record_publication(
         actor=actor,
         quarter=str(quarter),
         publication_id=publication.id,
-        steps=len(steps),
+        steps=closed,
     )
-    return publication, steps
+    return publication, closed

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from domain.errors import EnvironmentFault, RuleViolation
 
@@ -64,3 +68,23 @@ def check_output_folder(field: str, path: Path) -> Path:
         existing = existing.parent
     _writable_folder(field, existing)
     return path
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
+    """Write a file beside ``path``, flush it to disk, then rename it over ``path`` in one step.
+
+    A reader never sees half a report; if writing fails, ``path`` is as it was.
+    """
+    descriptor, name = tempfile.mkstemp(dir=path.absolute().parent, prefix=f".{path.name}-")
+    os.close(descriptor)
+    try:
+        with open(name, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, 0o644)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

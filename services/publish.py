@@ -9,12 +9,16 @@ that died between the commit and the swap is finished by running it again.
 
 from __future__ import annotations
 
-import json
+import io
 import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
@@ -25,13 +29,22 @@ from domain.errors import RuleViolation
 from domain.quarter import Quarter
 from models.tables import Publication
 from publication import html, opendata
-from publication.site import current_quarter, current_rows, point_current, write_publication
+from publication.csv_cells import CsvFile
+from publication.json_text import StreamedList, iter_json
+from publication.site import (
+    current_quarter,
+    iter_current_rows,
+    point_current,
+    staged_folder,
+    synced_file,
+)
 from services.app import Srok
 from services.audit import head as audit_head
 from services.email_address import env_email
-from services.events import record_publication
+from services.events import record_publication_counted
 from services.files import check_output_folder
-from services.registry import public_registry
+from services.publication_changes import Changes
+from services.registry import iter_public_registry
 
 
 @dataclass
@@ -79,33 +92,72 @@ def render_files(
     *,
     anchor: tuple[int | None, str | None],
 ) -> dict[str, bytes]:
-    files = opendata.render(rows, passport)
-    document = {
-        "quarter": str(quarter),
-        "published_on": on.isoformat(),
-        "rows": rows,
-        "audit_head": {"id": anchor[0], "sha256": anchor[1]},
-    }
-    files["registry.json"] = (
-        json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    ).encode("utf-8")
-    files["index.html"] = html.render(
-        rows, quarter_words=quarter.russian(), published_on=on, files=sorted(files), anchor=anchor
-    )
-    return files
+    """Return the publication's files in memory: the preview's page, a small city's tests."""
+    sinks = {name: io.BytesIO() for name in file_names(on)}
+    write_files(sinks, rows, passport, quarter, on, anchor=anchor)
+    return {name: sink.getvalue() for name, sink in sinks.items()}
 
 
-def _diff(
-    before: list[dict[str, Any]] | None, after: list[dict[str, Any]]
-) -> tuple[list[str], list[str], list[str]]:
-    if before is None:
-        return [str(r["url"]) for r in after], [], []
-    old = {r["account_id"]: r["url"] for r in before}
-    new = {r["account_id"]: r["url"] for r in after}
-    added = sorted(str(new[a]) for a in new.keys() - old.keys())
-    removed = sorted(str(old[a]) for a in old.keys() - new.keys())
-    changed = sorted(f"{old[a]} → {new[a]}" for a in old.keys() & new.keys() if old[a] != new[a])
-    return added, removed, changed
+def file_names(on: date) -> list[str]:
+    """The files of a publication made on ``on``, sorted as index.html lists them."""
+    return sorted(["meta.csv", *opendata.file_names(on), "registry.json", "index.html"])
+
+
+def write_files(
+    sinks: Mapping[str, BinaryIO],
+    rows: Iterable[dict[str, Any]],
+    passport: opendata.Passport,
+    quarter: Quarter,
+    on: date,
+    *,
+    anchor: tuple[int | None, str | None],
+) -> int:
+    """Write the files into ``sinks`` (by name) as the rows come; return how many rows came.
+
+    The rows are read once: each goes to the open-data CSV, registry.json and
+    the page's table together. The page's caption counts the rows before the
+    first one, so the table is kept aside (on disk past a megabyte) until the
+    count is known.
+    """
+    for name, small in opendata.small_files(passport).items():
+        sinks[name].write(small)
+    data_name, _ = opendata.file_names(on)
+    data = CsvFile(sinks[data_name])
+    data_lines = opendata.data_rows(())
+    data.write(next(data_lines))  # the header
+    seen = 0
+
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as table:
+
+        def each_row() -> Iterator[dict[str, Any]]:
+            nonlocal seen
+            for row in rows:
+                seen += 1
+                table.write(((html.ROW_SEPARATOR if seen > 1 else "") + html.row(row)).encode())
+                data.write(opendata.data_line(seen, row))
+                yield row
+
+        document = {
+            "quarter": str(quarter),
+            "published_on": on.isoformat(),
+            "rows": StreamedList(each_row()),
+            "audit_head": {"id": anchor[0], "sha256": anchor[1]},
+        }
+        pieces: list[str] = []
+        for piece in iter_json(document):
+            pieces.append(piece)
+            if len(pieces) >= 1000:
+                sinks["registry.json"].write("".join(pieces).encode("utf-8"))
+                pieces = []
+        sinks["registry.json"].write(("".join(pieces) + "\n").encode("utf-8"))
+        data.flush()
+        page = sinks["index.html"]
+        page.write(html.head(count=seen, quarter_words=quarter.russian(), published_on=on).encode())
+        table.seek(0)
+        shutil.copyfileobj(table, page)
+        downloads = [name for name in file_names(on) if name != "index.html"]
+        page.write(html.tail(count=seen, files=downloads, anchor=anchor).encode("utf-8"))
+    return seen
 
 
 def _newest_published(session: Session, out: Path) -> Quarter | None:
@@ -148,29 +200,29 @@ def publish(
     if earlier is not None and repeat:
         anchor = (earlier.audit_head_id, earlier.audit_head_hash)
     else:
-        record, steps = record_publication(
+        record, closed = record_publication_counted(
             session=session, quarter_text=str(quarter), on=on, actor=actor, today=today
         )
-        closed = len(steps)
         # The chain's head, this publication's own entries included: an anchor outside
         # the database that later proves the history up to here was not rewritten.
         record.audit_head_id, record.audit_head_hash = audit_head(session)
         session.add(record)
         anchor = (record.audit_head_id, record.audit_head_hash)
-    rows = [e.as_dict() for e in public_registry(session, on=on)]
-    files = render_files(
-        rows, _passport(session, calendar, quarter, on, rule), quarter, on, anchor=anchor
-    )
     folder = f"{quarter}-{on.strftime('%Y%m%d')}"
-    before = current_rows(out)
-    write_publication(out, folder, files)
-    added, removed, changed = _diff(before, rows)
+    passport = _passport(session, calendar, quarter, on, rule)
+    names = file_names(on)
+    with Changes(iter_current_rows(out)) as changes:
+        rows = (changes.note(e.as_dict()) for e in iter_public_registry(session, on=on))
+        with staged_folder(out, folder) as staging, ExitStack() as stack:
+            sinks = {name: stack.enter_context(synced_file(staging / name)) for name in names}
+            count = write_files(sinks, rows, passport, quarter, on, anchor=anchor)
+        added, removed, changed = changes.found()
     return PublishResult(
         quarter=str(quarter),
         published_on=on.isoformat(),
         folder=str(out / folder),
-        files=sorted(files),
-        rows=len(rows),
+        files=names,
+        rows=count,
         closed_steps=closed,
         recorded=not repeat,
         added=added,
@@ -216,7 +268,7 @@ def preview(
         quarter = Quarter.parse(quarter_text)
     except ValueError as exc:
         raise RuleViolation("--quarter", str(exc), "3.5") from None
-    rows = [e.as_dict() for e in public_registry(session, on=on)]
+    rows = [e.as_dict() for e in iter_public_registry(session, on=on)]
     return render_files(
         rows, _passport(session, calendar, quarter, on, rule), quarter, on, anchor=(None, None)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -133,26 +133,46 @@ class ClosedStep(NamedTuple):
 def close_steps(
     session: Session, where: Sequence[Any], *, on: date, evidence: str | None, batch: int = 5000
 ) -> list[ClosedStep]:
-    """Close every open step ``where`` selects, as ``close_step`` closes one, in batches.
+    """Close every open step ``where`` selects, as ``close_step`` closes one; list them."""
+    closed: list[ClosedStep] = []
+    close_steps_batched(session, where, on=on, evidence=evidence, batch=batch, each=closed.extend)
+    return closed
+
+
+def close_steps_batched(
+    session: Session,
+    where: Sequence[Any],
+    *,
+    on: date,
+    evidence: str | None,
+    batch: int = 5000,
+    each: Callable[[list[ClosedStep]], object] | None = None,
+) -> int:
+    """Close every open step ``where`` selects, ``batch`` at a time; return how many.
 
     A publication closes a п. 3.5 step for every account in the Registry: one
     audit INSERT and one UPDATE (over the batch's id range) per ``batch`` steps
     instead of two statements a step. The entries are those ``close_step``
     writes, chained in step id order; the UPDATE's parameters are a handful.
+    The steps are read a batch at a time after the last id closed (a closed step
+    is no longer open), so memory stays flat; ``each`` sees every batch closed.
     """
-    rows = session.execute(
-        sa.select(
-            col(Step.id),
-            col(Step.account_id),
-            col(Step.clause),
-            col(Step.calendar_version),
-            col(Step.due),
-        )
-        .where(col(Step.done_on).is_(None), *where)
-        .order_by(col(Step.id))
-    ).all()
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
+    count, last = 0, 0
+    while True:
+        chunk = session.execute(
+            sa.select(
+                col(Step.id),
+                col(Step.account_id),
+                col(Step.clause),
+                col(Step.calendar_version),
+                col(Step.due),
+            )
+            .where(col(Step.done_on).is_(None), col(Step.id) > last, *where)
+            .order_by(col(Step.id))
+            .limit(batch)
+        ).all()
+        if not chunk:
+            return count
         append_many(
             session,
             [
@@ -181,11 +201,14 @@ def close_steps(
             .values(done_on=on, evidence=evidence, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    closed = {r[0] for r in rows}
-    for obj in list(session.identity_map.values()):  # loaded copies must not keep done_on None
-        if isinstance(obj, Step) and obj.id in closed:
-            session.expire(obj)
-    return [ClosedStep(r[0], r[1], r[2]) for r in rows]
+        closed = {r[0] for r in chunk}
+        for obj in list(session.identity_map.values()):  # loaded copies must not keep done_on None
+            if isinstance(obj, Step) and obj.id in closed:
+                session.expire(obj)
+        if each is not None:
+            each([ClosedStep(r[0], r[1], r[2]) for r in chunk])
+        count += len(chunk)
+        last = chunk[-1][0]
 
 
 def record_event(
