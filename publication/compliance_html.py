@@ -10,6 +10,7 @@ from domain.clauses import CLAUSES
 from domain.dates import plural, ru
 from domain.quarter import Quarter
 from publication.csv_cells import csv_bytes
+from publication.moderation_html import moderation_table
 from publication.standing_html import standing_table
 
 
@@ -247,6 +248,8 @@ def render_html(report: dict[str, Any]) -> bytes:
 {organ_table(report)}
 <h2>Постоянные требования (п. 2.1, 2.4, 1.6)</h2>
 {standing_table(report.get("standing", []))}
+<h2>Модерация комментариев (п. 2.5)</h2>
+{moderation_table(report.get("moderation", []))}
 <h2>Вовремя за четыре квартала</h2>
 {chart(report["trend"])}
 <h2>Наибольшие просрочки квартала</h2>
