@@ -9,16 +9,15 @@ import pytest
 
 from tests.web.conftest import City
 from tests.web.test_journeys import check, log_in, site  # noqa: F401 (site is a fixture)
-from tests.web.test_moderation_page import MASKED, PHONE, add_comment, _comment
+from tests.web.test_moderation_page import MASKED, PHONE, _comment, add_comment
 
 pytestmark = [pytest.mark.parametrize("engine", ["sqlite"], indirect=True), pytest.mark.slow]
 
 
 def test_a_specialist_keeps_one_comment_and_files_another_by_hand(
-    city: City,
-    site: str,
-    page,  # noqa: F811
+    city: City, request: pytest.FixtureRequest, page
 ) -> None:
+    url: str = request.getfixturevalue("site")  # the app on uvicorn (test_journeys)
     flagged = add_comment(city, city.account, 1, hours_ago=40)
     clean = add_comment(
         city,
@@ -28,7 +27,7 @@ def test_a_specialist_keeps_one_comment_and_files_another_by_hand(
         masked="А мэр опять всё врёт про дороги",
         state="clean",
     )
-    log_in(page, site, "culture")
+    log_in(page, url, "culture")
 
     page.get_by_role("link", name="Модерация").click()
     page.get_by_role("heading", name=f"Комментарий № {flagged} ждёт дольше рабочего дня").wait_for()
@@ -54,14 +53,13 @@ def test_a_specialist_keeps_one_comment_and_files_another_by_hand(
 
 
 def test_the_deputy_head_reads_the_queue_with_personal_data_masked(
-    city: City,
-    site: str,
-    page,  # noqa: F811
+    city: City, request: pytest.FixtureRequest, page
 ) -> None:
+    url: str = request.getfixturevalue("site")  # the app on uvicorn (test_journeys)
     add_comment(city, city.account, 1)
-    log_in(page, site, "head")
+    log_in(page, url, "head")
 
-    page.goto(f"{site}/moderation")
+    page.goto(f"{url}/moderation")
     check(page)
     page.get_by_role("link", name="Комитет по культуре").click()
     page.get_by_text("Персональные данные в текстах скрыты").wait_for()
