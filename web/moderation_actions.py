@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models.tables import Comment
 from services.moderation import decide, file_by_hand
 from services.moderation_page import comment_of_organ
 from services.users import Viewer
@@ -28,7 +27,7 @@ def decision_from(
     organ_id: int,
     comment_id: int,
     now: datetime,
-) -> Comment:
+) -> Any:  # models.tables.Comment
     """Record «удалён», «оставлен» (a reason) or «пользователь ограничен» (the network's rule)."""
     comment_of_organ(session, comment_id=comment_id, organ_id=organ_id)
     return decide(
@@ -50,7 +49,7 @@ def filing_from(
     organ_id: int,
     comment_id: int,
     now: datetime,
-) -> Comment:
+) -> Any:  # models.tables.Comment
     """File a comment under a category no program judges; it enters the queue."""
     comment_of_organ(session, comment_id=comment_id, organ_id=organ_id)
     return file_by_hand(
