@@ -583,7 +583,9 @@ class Comment(SQLModel, table=True):
     decided_by: str | None = None
     decision_reason: str | None = None  # why kept, or any note
     network_rule: str | None = None  # the network's rule a restriction was made under
-    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # for issue 14's reminder
+    reminded_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime
+    )  # for issue 14's reminder
 
 
 class ModerationCursor(SQLModel, table=True):

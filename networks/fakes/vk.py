@@ -36,7 +36,14 @@ def vk_post(group: VkGroup, number: int, when: str, **extra: Any) -> dict[str, A
 
 
 def vk_comment(
-    group: VkGroup, post: int, number: int, when: str, text: str, *, from_id: int = 1001, **extra: Any
+    group: VkGroup,
+    post: int,
+    number: int,
+    when: str,
+    text: str,
+    *,
+    from_id: int = 1001,
+    **extra: Any,
 ) -> dict[str, Any]:
     """A comment as wall.getComments returns it (top level: ``parents_stack`` empty)."""
     return {
