@@ -237,3 +237,14 @@ def test_moderation_times_give_each_queued_comment_its_written_and_decided_insta
         (organ_id, datetime(2026, 11, 30, 1, 0, tzinfo=UTC), NOW),
         (organ_id, datetime(2026, 11, 30, 2, 0, tzinfo=UTC), None),
     ]
+
+
+def test_the_audit_log_tells_a_decision_in_russian(session: Session, made: tuple[int, int]) -> None:
+    from services.audit import log
+
+    cid = comment(session, made[1], 1)
+    decide(session=session, comment_id=cid, decision="removed", actor="it", now=NOW)
+
+    words = [e["words"] for e in log(session, account_id=made[1])]
+
+    assert any(f"comment:{cid} — решение модератора по комментарию; п. 2.5" in w for w in words)
