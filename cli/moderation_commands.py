@@ -178,6 +178,8 @@ def queue_list(organ: OrganOption = None, as_json: JsonFlag = False) -> None:
         print(f"    «{item.text_masked}»")
         for flag in item.flags:
             fragment = f": «{flag['fragment']}»" if flag.get("fragment") else ""
+            if flag.get("copies"):  # the fragment is the whole text, printed just above
+                fragment = f": тот же текст, копий: {flag['copies']}"
             print(f"    {words.get(flag['category'], flag['category'])}{fragment} ({flag['rule']})")
     print(f"в очереди: {len(items)}")
 

@@ -87,6 +87,34 @@ class SyncReport:
             if all(line.network_down for line in lines)
         }
 
+    def table(self, organ_names: Mapping[int, str]) -> list[dict[str, Any]]:
+        """One row per organ, in Russian, counts only: what the flow's artifact shows."""
+        rows: dict[int, dict[str, Any]] = {}
+        for line in self.accounts:
+            row = rows.setdefault(
+                line.organ_id,
+                {
+                    "орган": organ_names.get(line.organ_id, "?"),
+                    "аккаунтов прочитано": 0,
+                    "новых комментариев": 0,
+                    "в очередь (п. 2.5)": 0,
+                    "изменённых": 0,
+                    "удалённых в сети": 0,
+                    "не прочитано и почему": [],
+                },
+            )
+            if line.problem:
+                row["не прочитано и почему"].append(f"{line.url}: {line.problem}")
+            else:
+                row["аккаунтов прочитано"] += 1
+            row["новых комментариев"] += line.new
+            row["в очередь (п. 2.5)"] += line.flagged
+            row["изменённых"] += line.edited
+            row["удалённых в сети"] += line.deleted
+        for row in rows.values():
+            row["не прочитано и почему"] = "; ".join(row["не прочитано и почему"])
+        return [rows[k] for k in sorted(rows)]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "now": self.now.isoformat(),
@@ -345,3 +373,10 @@ def sync(
             line.problem, line.network_down = error.reason, True
             report.accounts.append(line)
     return report
+
+
+def organ_names(app: Srok) -> dict[int, str]:
+    from models.tables import Organ
+
+    with app.transaction() as session:
+        return {o.id or 0: o.name for o in session.exec(select(Organ)).all()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from services.audit import AUDIT
 from services.moderation import queue
 from services.moderation_sync import SyncReport, days_setting, sync
 from services.settings import Settings
-from tests.conftest import TODAY, copy_database
+from tests.conftest import TODAY
 from tests.services.moderation_city import (
     CLEAN,
     EMAIL,
@@ -43,14 +42,18 @@ def nets() -> Iterator[Nets]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, sqlite_template: Path) -> Iterator[Srok]:
-    copy_database(sqlite_template, tmp_path)
-    application = Srok(
-        dataclasses.replace(Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=TODAY),
-        actor="moderation-sync",
+def app(engine: sa.Engine, tmp_path: Path) -> Iterator[Srok]:
+    """The app on the test database: a SQLite copy, or a PostgreSQL schema when set."""
+    settings = Settings(
+        home=tmp_path,
+        database_url=engine.url.render_as_string(hide_password=False),
+        calendar_file=tmp_path / "calendar.toml",
+        publication_rule=Settings.from_env({}).publication_rule,
+        today_override=TODAY,
     )
+    application = Srok(settings, actor="moderation-sync")
+    application.__dict__["engine"] = engine  # the fixture's engine (its PostgreSQL schema)
     yield application
-    application.close()
 
 
 @pytest.fixture
