@@ -93,7 +93,7 @@ def _waiting(session: Session) -> list[Waiting]:
     ]
 
 
-def explain(w: Waiting, *, waited: int, as_of: date) -> str:
+def explain(w: Waiting, *, waited: int, since_published: int, as_of: date) -> str:
     """Say in Russian what waits and for how long: the post, the flags (masked), the wait."""
     network = NETWORKS[w.network].russian if w.network in NETWORKS else w.network
     post = w.post_url or "адрес публикации сеть не сообщила"
@@ -103,12 +103,21 @@ def explain(w: Waiting, *, waited: int, as_of: date) -> str:
         for f in w.flags
     )
     published = w.published_at.astimezone(CITY_ZONE)
+    queued = w.waits_from.astimezone(CITY_ZONE)
+    when = f"{ru(published.date())} в {published:%H:%M}"
+    if queued > published:
+        when += f", в очереди с {ru(queued.date())} {queued:%H:%M}"
     return (
-        f"Комментарий № {w.comment_id} к публикации {post} ({network}), оставлен "
-        f"{ru(published.date())} в {published:%H:%M} (время Барнаула). "
-        f"Признаки: {flags or 'отмечен вручную'}. "
-        f"Ждёт решения модератора {hours_words(waited)} рабочего времени на начало "
-        f"рабочего дня {ru(as_of)} — больше рабочего дня (8 ч). Сообщается один раз."
+        f"Комментарий № {w.comment_id} к публикации {post} ({network}), оставлен {when} "
+        f"(время Барнаула). Признаки: {flags or 'отмечен вручную'}. "
+        f"На начало рабочего дня {ru(as_of)} ждёт решения модератора {hours_words(waited)} "
+        "рабочего времени — не меньше рабочего дня (8 ч)"
+        + (
+            f"; с появления комментария — {hours_words(since_published)}"
+            if since_published > waited
+            else ""
+        )
+        + ". Сообщается один раз."
     )
 
 
@@ -128,16 +137,19 @@ def open_moderation_steps(
         return 0
     cutoff = start_of_working_day(as_of, zone=CITY_ZONE, schedule=schedule)
     day = schedule.day_seconds()
-    due: list[tuple[Waiting, int]] = []
+    due: list[tuple[Waiting, int, int]] = []
     for w in _waiting(session):
         waited = working_seconds_between(
             calendar, w.waits_from, cutoff, zone=CITY_ZONE, schedule=schedule
         )
         if waited >= day:
-            due.append((w, waited))
+            since = working_seconds_between(
+                calendar, w.published_at, cutoff, zone=CITY_ZONE, schedule=schedule
+            )
+            due.append((w, waited, since))
     if not due:
         return 0
-    periods = {f"comment:{w.comment_id}" for w, _ in due}
+    periods = {f"comment:{w.comment_id}" for w, _, _ in due}
     have = set(
         session.execute(
             sa.select(col(StandingStep.period)).where(
@@ -147,7 +159,7 @@ def open_moderation_steps(
     )
     now = utcnow()
     audit = []
-    for w, waited in due:
+    for w, waited, since in due:
         period = f"comment:{w.comment_id}"
         if period not in have:
             step = Step(
@@ -155,7 +167,7 @@ def open_moderation_steps(
                 clause=CLAUSE,
                 counted_from=w.waits_from.astimezone(CITY_ZONE).date(),
                 due=as_of,
-                explanation=explain(w, waited=waited, as_of=as_of),
+                explanation=explain(w, waited=waited, since_published=since, as_of=as_of),
                 calendar_version=calendar.version,
             )
             session.add(step)

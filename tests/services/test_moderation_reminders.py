@@ -110,8 +110,8 @@ def test_a_comment_at_night_is_told_when_a_whole_working_day_has_passed_and_only
     assert "(п. 2.5)" in letter.subject
     assert "https://vk.com/wall-1_10" in letter.text
     assert "+7 *** ***-**-67" in letter.text and "провоцирует конфликт" in letter.text
-    assert "8 ч 00 мин рабочего времени" in letter.text
-    assert "30.11.2026 в 23:00" in letter.text
+    assert "ждёт решения модератора 8 ч 00 мин рабочего времени" in letter.text
+    assert "оставлен 30.11.2026 в 23:00, в очереди с 30.11.2026 23:10" in letter.text
     assert "«оставлен» (с причиной)" in letter.text
 
 
@@ -171,3 +171,8 @@ def test_a_comment_filed_by_hand_waits_from_its_filing(
     opened = [_sweep(session, calendar, d) for d in (WEDNESDAY, THURSDAY)]
 
     assert opened == [0, 1]
+    (step,) = session.exec(select(Step).where(Step.clause == "2.5")).all()
+    # Tuesday 10:00-18:00 and Wednesday: 15 h in the queue; since Friday 20.11 10:00:
+    # 7 h, a week of 40 h, then Monday to Wednesday 24 h.
+    assert "ждёт решения модератора 15 ч 00 мин" in (step.explanation or "")
+    assert "с появления комментария — 71 ч 00 мин" in (step.explanation or "")
