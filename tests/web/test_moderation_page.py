@@ -295,3 +295,18 @@ def test_no_get_of_the_moderation_pages_changes_anything(city: City, as_role) ->
 
     assert statuses == [200, 200]
     assert _audit(city) == before
+
+
+def test_the_deputy_head_finds_time_to_moderation_on_the_figures_page(city: City, as_role) -> None:
+    c = add_comment(city, city.account, 1, hours_ago=1)
+    culture = _token(city, "culture")
+    as_role().post(
+        f"/api/v1/organs/{city.organ}/comments/{c}/decision",
+        json={"decision": "removed"},
+        headers=culture,
+    )
+
+    html = as_role("head").get("/figures").text
+
+    assert "Модерация комментариев (п. 2.5)" in html
+    assert '<th scope="row">Комитет по культуре</th><td>1</td>' in html
