@@ -239,7 +239,9 @@ def store_post(
                 row.repeat_key = repeat_hash(seen.text)
                 line.flagged += _set_flags(row, masked, flags, now=now)
                 line.edited += 1
-        touched.add(row.repeat_key)
+            else:
+                continue  # as stored: its copies were counted when it came
+        touched.add(row.repeat_key)  # a new or changed text may complete a set of copies
         session.add(row)
     for gone in stored.values():
         if gone.deleted_on_network_at is None:

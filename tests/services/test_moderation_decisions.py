@@ -215,9 +215,11 @@ def test_the_queue_is_oldest_first_and_per_organ(
 
     mine = [i.id for i in queue(session=session, organ_id=organ_id)]
     everyone = [i.id for i in queue(session=session)]
+    theirs = [i.id for i in queue(session=session, account_ids=[other_account.id or 0])]
 
     assert mine == [early, late]
     assert everyone == [elsewhere, early, late]
+    assert theirs == [elsewhere]
     with pytest.raises(RuleViolation, match="нет органа"):
         queue(session=session, organ_id=999)
 

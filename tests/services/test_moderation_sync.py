@@ -295,3 +295,37 @@ def test_a_window_setting_out_of_range_names_the_variable_and_the_clause(text: s
 
     assert caught.value.field == "SROK_MODERATION_DAYS" and caught.value.clause == "2.5"
     assert days_setting({}) == 14 and days_setting({"SROK_MODERATION_DAYS": "7"}) == 7
+
+
+def test_a_comment_another_sync_stored_meanwhile_is_read_again_not_stored_twice(
+    app: Srok, nets: Nets, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import services.moderation_sync as module
+
+    real = module._classified
+    raced = False
+
+    def racing(text: str, **kwargs: object) -> tuple[str, str]:
+        nonlocal raced
+        if not raced:  # after this post's rows were read, before they are written
+            raced = True
+            other = sa.orm.Session(app.engine)
+            other.add(
+                Comment(
+                    account_id=city.accounts["vk"], network="vk", post_id="-555_101",
+                    comment_id="1", published_at=NOW, text=text, text_masked=text,
+                    text_hash="0" * 64, repeat_key="0" * 64, state="clean",
+                )
+            )  # fmt: skip
+            other.commit()
+            other.close()
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_classified", racing)
+
+    report = run(app, nets)
+
+    with app.engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT account_id, post_id, comment_id FROM comment")).all()
+    assert len(keys) == len(set(keys)) == 11
+    assert report.total("new") == 10  # the eleventh was the other sync's
