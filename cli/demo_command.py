@@ -62,6 +62,7 @@ def demo(
             print(line)
         _check_links(application)
         _standing_rules(application)
+        _moderation(application)
         days: list[date] = []
         day = DEMO_DAY
         while len(days) < sweep_days:
@@ -117,6 +118,25 @@ def _check_links(application: Srok) -> None:
         f"\nПроверка ссылок (п. 1.4) на копии страницы органа «{organ.organ}»: "
         f"найдено {len(organ.found)} (аккаунты {organ.found}), нет ссылки {len(organ.missing)} "
         f"(аккаунты {organ.missing}); копия: {application.settings.home / 'site'}"
+    )
+
+
+def _moderation(application: Srok) -> None:
+    """Read the demo accounts' comments on the fake networks and print the queue (п. 2.5)."""
+    from services.demo_networks import moderate_demo_city
+
+    report, items = moderate_demo_city(application)
+    unread = sorted({a.problem for a in report.accounts if a.problem and a.network == "telegram"})
+    print(
+        f"\nМодерация комментариев (п. 2.5, srok moderation sync): прочитано "
+        f"{report.total('read')} комментариев под {report.total('posts')} публикациями, "
+        f"в очереди {len(items)}" + "".join(f"; {why}" for why in unread) + ":"
+    )
+    for item in items:
+        rules = ", ".join(sorted({f["rule"] for f in item.flags}))
+        print(f"  {item.id}. {item.post_url}: «{item.text_masked}» — {rules}")
+    print(
+        "  Решение: SROK_HOME=var/demo .venv/bin/srok moderation decide ID removed|kept|user-restricted"
     )
 
 

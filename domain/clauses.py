@@ -147,7 +147,23 @@ DESCRIPTION = Clause(
     counted_from="проверки описания",
     how_to_report="srok rules check --account {account}",
 )
-FINDING_CLAUSES = ("2.1", "2.4")  # told once: their step is done when the reminder is queued
+MODERATION = Clause(
+    number="2.5",
+    duty="принять решение по комментарию пользователя",
+    text=(
+        "комментарии и сообщения пользователей анализируются и модерируются; удаляются "
+        "нарушающие закон, спам, недостоверные сведения о должностных лицах, ненормативная "
+        "лексика, не относящиеся к теме, реклама, персональные данные граждан, просьбы добавить "
+        "в друзья, поставить лайк, проголосовать, принять участие в опросе, клевета, "
+        "провоцирующие конфликт"
+    ),
+    party=Party.ORGAN,
+    working_days=None,  # a finding: a flagged comment waiting a working day, told once
+    counted_from="появления комментария",
+    how_to_report="srok moderation decide {comment} removed|kept|user-restricted",
+)
+# Told once: their step is done when the reminder is queued.
+FINDING_CLAUSES = ("2.1", "2.4", "2.5")
 
 CLAUSES: dict[str, Clause] = {
     c.number: c
@@ -161,6 +177,7 @@ CLAUSES: dict[str, Clause] = {
         PROTECTION,
         WEEKLY_POSTS,
         DESCRIPTION,
+        MODERATION,
     )
 }
 

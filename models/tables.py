@@ -533,3 +533,79 @@ class ProtectionConfirmation(SQLModel, table=True):
     credentials_kept: str
     actor: str
     recorded_at: datetime = _instant()
+
+
+class Comment(SQLModel, table=True):
+    """A user's comment under a publication of an account, as srok last saw it (п. 2.5).
+
+    Stored once per (account, post, comment id): a second sync updates the row.
+    ``text`` is the comment as written, for the account's moderators only;
+    ``text_masked`` (personal data masked) is what everyone else, reports and
+    logs see; ``flags`` holds masked fragments only. ``author_ref`` is the
+    network's id of the author (personal data): kept so that "пользователь
+    ограничен" can be done, never logged nor shown.
+
+    ``state``: ``clean`` (no flag), ``flagged`` (in the queue), or a moderator's
+    decision: ``removed``, ``kept``, ``user_restricted``.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "post_id", "comment_id", name="uq_comment_natural"),
+        sa.CheckConstraint(
+            "state IN ('clean', 'flagged', 'removed', 'kept', 'user_restricted')",
+            name="ck_comment_state",
+        ),
+        # The queue: flagged comments oldest first, per account.
+        sa.Index("ix_comment_state_published", "state", "published_at"),
+        sa.Index("ix_comment_repeat_key", "repeat_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    network: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    post_id: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    comment_id: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    post_url: str | None = None
+    published_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    seen_at: datetime = _instant()  # first read by srok
+    text: str  # as written: the account's moderators only
+    text_masked: str  # personal data masked: for everyone else
+    text_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))  # SHA-256 of text
+    # SHA-256 of the text's letters and digits, lower case: identical comments across posts.
+    repeat_key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    author_ref: str | None = None  # personal data: never logged, never shown
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # seen changed
+    deleted_on_network_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    flags: str = "[]"  # JSON [{"category", "fragment" (masked), "rule"}]; by hand: rule "manual"
+    state: str = Field(default="clean", sa_column=sa.Column(sa.String(16), nullable=False))
+    flagged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # entered the queue
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: str | None = None
+    decision_reason: str | None = None  # why kept, or any note
+    network_rule: str | None = None  # the network's rule a restriction was made under
+    reminded_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime
+    )  # for issue 14's reminder
+
+
+class ModerationCursor(SQLModel, table=True):
+    """Where the last sync of one post's comments stopped: the newest comment seen.
+
+    One row per (account, post). ``last_comment_id`` is the network's cursor
+    (``after``); ``synced_at`` the end of the last complete read of the post.
+    """
+
+    __tablename__ = "moderation_cursor"
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "post_id", name="uq_moderation_cursor_post"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    post_id: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    post_url: str | None = None
+    post_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_comment_id: str | None = None
+    last_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    comments: int = 0  # how many the network gave at the last read
+    synced_at: datetime = _instant()

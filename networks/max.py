@@ -106,24 +106,39 @@ class MaxClient:
         )
 
     def comments(self, url: str, *, post_id: str, after: str | None) -> list[Comment]:
-        """Return the comments under a message newer than the comment id ``after``."""
-        page = self.call(f"/messages/{post_id}/comments", count=PAGE, after=after)
-        items = page.get("comments") if isinstance(page, dict) else None
-        if not isinstance(items, list):
-            raise malformed(NAME, "comments")
-        return [
-            Comment(
-                id=str(c.get("comment_id") or c.get("id")),
-                post_id=post_id,
-                published_at=datetime.fromtimestamp(int(c["timestamp"]) / 1000, UTC),
-                text=str((c.get("body") or {}).get("text") or c.get("text") or ""),
-            )
-            for c in items
-            if isinstance(c, dict)
-        ]
+        """Return the comments under a message newer than the comment id ``after``.
+
+        Pages follow ``marker`` (the last comment id of a page) as ``after``.
+        """
+        found: list[Comment] = []
+        for _ in range(MAX_PAGES):
+            page = self.call(f"/messages/{post_id}/comments", count=PAGE, after=after)
+            items = page.get("comments") if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise malformed(NAME, "comments")
+            found += [_comment(c, post_id) for c in items if isinstance(c, dict)]
+            after = page.get("marker")
+            if not after or not items:
+                break
+        return found
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _comment(item: dict[str, Any], post_id: str) -> Comment:
+    try:
+        published = datetime.fromtimestamp(int(item["timestamp"]) / 1000, UTC)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise malformed(NAME, "comments.timestamp") from None
+    sender = item.get("sender") or {}
+    return Comment(
+        id=str(item.get("comment_id") or item.get("id")),
+        post_id=post_id,
+        published_at=published,
+        text=str((item.get("body") or {}).get("text") or item.get("text") or ""),
+        author=str(sender.get("user_id") or "") if isinstance(sender, dict) else "",
+    )
 
 
 def _key(link: str) -> str:

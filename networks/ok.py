@@ -134,31 +134,42 @@ class OkClient:
         )
 
     def comments(self, url: str, *, post_id: str, after: str | None) -> list[Comment]:
-        """Return the comments of a group topic newer than the comment id ``after``.
+        """Return the comments of a group topic newer than the comment id ``after``, oldest first.
 
-        OK writes comment dates as ``YYYY-MM-DD HH:MM:SS`` without a zone; srok reads
-        them as UTC (unchecked against the live API: the moderation step must confirm).
+        ``post_id`` is the publication's id, ``<gid>_<topic>``; the discussion is the
+        topic. Pages follow ``anchor`` while ``has_more``. OK writes comment dates as
+        ``YYYY-MM-DD HH:MM:SS`` without a zone; srok reads them as UTC. Both the paging
+        and the zone are unchecked against the live API.
         """
-        answer = self.call(
-            "discussions.getComments",
-            discussionId=post_id,
-            discussionType="GROUP_TOPIC",
-            count=PAGE,
-        )
-        if not isinstance(answer, dict) or not isinstance(answer.get("comments"), list):
-            raise malformed(NAME, "comments")
-        found = []
-        for item in answer["comments"]:
-            published = datetime.strptime(str(item["date"]), "%Y-%m-%d %H:%M:%S")
-            found.append(
-                Comment(
-                    id=str(item["id"]),
-                    post_id=post_id,
-                    published_at=published.replace(tzinfo=UTC),
-                    text=str(item.get("text") or ""),
-                    author=str(item.get("author_id") or ""),
-                )
+        found: list[Comment] = []
+        anchor: str | None = None
+        while True:
+            answer = self.call(
+                "discussions.getComments",
+                discussionId=post_id.split("_")[-1],
+                discussionType="GROUP_TOPIC",
+                count=PAGE,
+                anchor=anchor,
             )
+            if not isinstance(answer, dict) or not isinstance(answer.get("comments"), list):
+                raise malformed(NAME, "comments")
+            for item in answer["comments"]:
+                try:
+                    published = datetime.strptime(str(item["date"]), "%Y-%m-%d %H:%M:%S")
+                except (KeyError, TypeError, ValueError):
+                    raise malformed(NAME, "comments.date") from None
+                found.append(
+                    Comment(
+                        id=str(item["id"]),
+                        post_id=post_id,
+                        published_at=published.replace(tzinfo=UTC),
+                        text=str(item.get("text") or ""),
+                        author=str(item.get("author_id") or ""),
+                    )
+                )
+            anchor = answer.get("anchor")
+            if not answer.get("has_more") or not anchor or not answer["comments"]:
+                break
         if after is None:
             return found
         ids = [c.id for c in found]

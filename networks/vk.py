@@ -118,6 +118,8 @@ class VkClient:
             )
             items = _items(page)
             for item in items:
+                if item.get("deleted"):  # a removed comment kept as the root of a thread
+                    continue
                 if after is None or int(item.get("id", 0)) > int(after):
                     found.append(
                         Comment(

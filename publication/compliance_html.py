@@ -11,6 +11,7 @@ from domain.clauses import CLAUSES
 from domain.dates import plural, ru
 from domain.quarter import Quarter
 from publication.csv_cells import csv_bytes
+from publication.moderation_html import moderation_table
 from publication.standing_html import iter_standing_table
 
 
@@ -294,6 +295,8 @@ def iter_html(
     yield from iter_organ_table(organs)
     yield "\n<h2>Постоянные требования (п. 2.1, 2.4, 1.6)</h2>\n"
     yield from iter_standing_table(standing)
+    yield "\n<h2>Модерация комментариев (п. 2.5)</h2>\n"
+    yield moderation_table(report.get("moderation", []))
     yield "\n<h2>Вовремя за четыре квартала</h2>\n"
     yield from iter_chart(quarters, trend)
     worst = _case_table(

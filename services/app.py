@@ -22,7 +22,7 @@ from services.files import file_fault
 from services.settings import Settings
 
 # The newest migration; tests/models check it matches models/migrations.
-SCHEMA_HEAD = "0012_audit_links"
+SCHEMA_HEAD = "0013_moderation"
 
 
 def database_fault(error: sa.exc.DBAPIError) -> EnvironmentFault:

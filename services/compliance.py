@@ -27,6 +27,7 @@ from domain.lifecycle import StepState, evaluate
 from domain.networks import NETWORKS
 from domain.quarter import Quarter
 from models.tables import Account, Organ, Reminder, Step
+from services.moderation_time import moderation_by_organ
 from services.standing_report import standing_by_organ
 
 
@@ -82,6 +83,7 @@ class Report:
         default_factory=dict
     )  # organ -> quarter -> rate
     standing: list[dict[str, Any]] = field(default_factory=list)  # п. 2.1, 2.4, 1.6 per organ
+    moderation: list[dict[str, Any]] = field(default_factory=list)  # п. 2.5 per organ
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +97,7 @@ class Report:
             "late_now_total": self.late_now_total,
             "trend": self.trend,
             "standing": self.standing,
+            "moderation": self.moderation,
         }
 
 
@@ -278,6 +281,9 @@ def compliance_report(
         session, calendar, as_of, organ_id, late_now
     )
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=organ_id)
+    report.moderation = moderation_by_organ(
+        session=session, calendar=calendar, quarter=quarter, as_of=as_of, organ_id=organ_id
+    )
     add_totals_and_trend(
         report,
         quarter=quarter,

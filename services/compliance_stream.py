@@ -31,6 +31,7 @@ from publication.csv_cells import iter_csv
 from publication.json_text import StreamedList, StreamedObject, iter_json
 from services.compliance import Tally, late_now_cases
 from services.figures import iter_tallies, worst_cases
+from services.moderation_time import moderation_by_organ
 from services.standing_report import iter_standing
 
 FORMATS = ("html", "csv", "json")
@@ -74,6 +75,10 @@ def _write(parts: _Parts, fmt: str, sink: BinaryIO, *, worst: int, late_now: int
         session, calendar, as_of, organ_id, late_now
     )
     small["worst"] = worst_cases(session, calendar, quarter, as_of, worst, organ_id)
+    # One row per organ (п. 2.5): small whatever the number of comments, counted in SQL.
+    small["moderation"] = moderation_by_organ(
+        session=session, calendar=calendar, quarter=quarter, as_of=as_of, organ_id=organ_id
+    )
     if fmt == "html":
         overall = Tally()
         for _, clauses in parts.tallies(it_last=True):
@@ -107,6 +112,7 @@ def _json_pairs(small: dict[str, Any], parts: _Parts) -> Iterator[tuple[str, Any
     yield "as_of", small["as_of"]
     yield "late_now", small["late_now"]
     yield "late_now_total", small["late_now_total"]
+    yield "moderation", small["moderation"]
     yield "organs", StreamedObject(organs())
     yield "overall", overall.as_dict()  # read after "organs" is written
     yield "quarter", small["quarter"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -32,14 +32,19 @@ from networks.fakes import (
     TgChannel,
     TgPost,
     VkGroup,
+    max_comment,
     max_message,
+    ok_comment,
     ok_topic,
     serve,
+    vk_comment,
     vk_post,
 )
 from services.app import Srok
 from services.demo import ORGAN_PHONE
 from services.links import set_site_page
+from services.moderation import QueueItem
+from services.moderation_sync import SyncReport
 from services.network_clients import NetworkClients, open_clients
 from services.rules import RuleResult
 from services.unnotified import findings, scan_pages
@@ -148,6 +153,39 @@ def fill(nets: DemoNetworks, *, organs: list[tuple[str, str]], week: IsoWeek) ->
         MaxChat(-7001, "https://max.ru/novoaltaysk_demo", organ, _description(organ, code))
     )
     chat.messages = [max_message(chat, 30 - i, when) for i, when in enumerate(_times(week, 8))]
+    _comments(nets, week)
+
+
+# Residents' comments (invented), for `srok moderation sync`: one of each kind п. 2.5
+# names and a few it must leave alone; a text repeated on three posts is spam.
+REPEATED = "Все новости города первыми — в канале Новоалтайск сегодня, заходите"
+VK_COMMENTS: list[tuple[int, int, str]] = [  # post, hour on the post's day, text
+    (105, 1, "Спасибо за концерт, было здорово!"),
+    (105, 2, "Звук на концерте был просто хуёвый, стыдно"),
+    (105, 3, "Продам билеты на ёлку недорого, пишите в личку"),
+    (105, 4, "Дочка потеряла шарф в ДК, звоните 8 913 765-43-21"),
+    (104, 1, "Голосуйте за наш хор в конкурсе «Лучший коллектив»!"),
+    (104, 2, "Когда будет расписание кружков на январь?"),
+    (104, 3, REPEATED),
+    (103, 1, REPEATED),
+]
+
+
+def _comments(nets: DemoNetworks, week: IsoWeek) -> None:
+    group = nets.vk.groups["kultura_nvl_demo"]
+    by_number = {int(p["id"]): int(p["date"]) for p in group.posts}
+    for number, (post, hour, text) in enumerate(VK_COMMENTS, start=1):
+        when = datetime.fromtimestamp(by_number[post] + hour * 3600, UTC).isoformat()
+        nets.vk.add_comment(group, post, vk_comment(group, post, number, when, text))
+    day = week.monday + timedelta(days=2)
+    nets.ok.comments["50"] = [
+        ok_comment("c1", f"{day} 09:00:00", "Дорогу у школы № 10 так и не почистили"),
+    ]
+    nets.max.comments["mid.30"] = [
+        max_comment(1, f"{day + timedelta(days=3)}T12:00+07:00", REPEATED),
+        max_comment(2, f"{day + timedelta(days=3)}T13:00+07:00",
+                    "Пишите на почту petrov.ivan@mail.ru, отвечу про субботник"),
+    ]  # fmt: skip
 
 
 @contextmanager
@@ -222,3 +260,21 @@ def _scan_sport_page(app: Srok, *, organ_name: str) -> None:
                 )
         finally:
             fetcher.close()
+
+
+def moderate_demo_city(app: Srok) -> tuple[SyncReport, list[QueueItem]]:
+    """Read the demo accounts' comments from the fake networks (`srok moderation sync`) and
+    return what it did with the queue it left."""
+    from services.demo import ORGANS
+    from services.moderation import queue
+    from services.moderation_sync import sync, sync_instant
+
+    week = IsoWeek.last_complete(app.today())
+    with demo_networks(organs=ORGANS, week=week) as nets:
+        clients = nets.clients()
+        try:
+            report = sync(app=app, clients=clients, now=sync_instant(app))
+        finally:
+            clients.close()
+    with app.transaction() as session:
+        return report, queue(session=session)

@@ -40,6 +40,7 @@ from services.compliance import (
     late_now_cases,
     lateness_key,
 )
+from services.moderation_time import moderation_by_organ
 from services.standing_report import standing_by_organ
 
 IT_CLAUSES = sorted(c for c, clause in CLAUSES.items() if clause.party is Party.IT)
@@ -359,6 +360,9 @@ def sql_report(
         session, calendar, as_of, None, LATE_NOW
     )
     report.standing = standing_by_organ(session=session, quarter=quarter, organ_id=None)
+    report.moderation = moderation_by_organ(
+        session=session, calendar=calendar, quarter=quarter, as_of=as_of
+    )
     add_totals_and_trend(
         report, quarter=quarter, tallies_of=lambda q: _tallies(session, calendar, q, as_of)
     )

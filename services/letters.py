@@ -55,7 +55,7 @@ class WebLinks:
             reminder_key=reminder.key,
             on=reminder.on_date,
         )
-        page = {"3.4": "/it/queue", "3.5": "/it/publication"}.get(
+        page = {"3.4": "/it/queue", "3.5": "/it/publication", "2.5": "/moderation"}.get(
             step.clause, f"/accounts/{step.account_id}" if step.account_id else "/accounts"
         )
         action = f"{self.base_url}/act/{token}" if token else None

@@ -25,6 +25,7 @@ from services.app import Srok
 from services.delivery import DeliveryReport, ItContact, WebLinks, deliver
 from services.findings import open_finding_steps
 from services.mail import MailSettings, build_notifier, check_channel
+from services.moderation_reminders import open_moderation_steps
 from services.protection import open_protection_steps, protection_days
 from services.reminders import PlanReport, plan_reminders
 from services.settings import CITY_ZONE
@@ -67,6 +68,7 @@ def plan(app: Srok, *, as_of: date, dry_run: bool = False) -> PlanReport:
                 session=session, calendar=app.calendar, as_of=as_of, working_days=protection_days()
             )
             open_finding_steps(session=session, calendar=app.calendar)  # п. 2.1, 2.4
+            open_moderation_steps(session=session, calendar=app.calendar, as_of=as_of)  # п. 2.5
         return plan_reminders(
             session=session,
             calendar=app.calendar,

@@ -22,5 +22,20 @@ def test_each_description_gives_the_time_and_the_city_zone_of_its_schedule(
     for schedule in deployment["schedules"]:
         minute, hour, *_ = schedule["cron"].split()
         assert schedule["timezone"] == "Asia/Barnaul"
-        assert f"{int(hour):02d}:{int(minute):02d}" in description
+        assert f"{_first(hour):02d}:{_first(minute):02d}" in description
     assert "по времени Новоалтайска (Asia/Barnaul, UTC+7)" in description
+
+
+def _first(field: str) -> int:
+    """The first value a cron field takes: ``*/30`` is 0, ``8-19`` is 8 (the description's start)."""
+    head = field.split("/")[0].split(",")[0]
+    return 0 if head == "*" else int(head.split("-")[0])
+
+
+def test_comments_are_read_every_half_hour_from_8_to_20_on_weekdays_in_the_city() -> None:
+    (moderation,) = [d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation.py")]
+
+    crons = [s["cron"] for s in moderation["schedules"]]
+
+    assert crons == ["*/30 8-19 * * 1-5", "0 20 * * 1-5"]
+    assert moderation["concurrency_limit"] == 1

@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.clauses import IT_DEPARTMENT
 from publication.compliance_html import chart, headline, late_now_table, organ_table
+from publication.moderation_html import moderation_table
 from services.figures import Figures
 
 ORGANS_SHOWN = 30
@@ -76,6 +77,7 @@ def fragments(found: Figures, *, every: bool = False) -> dict[str, Any]:
             "late_now": late_now_table(found.data),
             "organs": organ_table(data),
             "chart": chart(data["trend"]),
+            "moderation": moderation_table(found.data.get("moderation", [])),
             "left_out": left_out,
         }
 

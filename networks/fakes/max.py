@@ -34,6 +34,16 @@ def max_message(chat: MaxChat, number: int, when: str, **extra: Any) -> dict[str
     }
 
 
+def max_comment(number: int, when: str, text: str, *, user_id: int = 3001) -> dict[str, Any]:
+    """A comment under a channel message, as ``GET /messages/{mid}/comments`` gives it."""
+    return {
+        "comment_id": f"cmt.{number}",
+        "timestamp": unix(when) * 1000,
+        "sender": {"user_id": user_id, "name": "", "is_bot": False},
+        "body": {"text": text},
+    }
+
+
 class FakeMax(FakeApi):
     """The MAX Bot API: /chats, /chats/{id}, /messages, token in the Authorization header."""
 
@@ -43,6 +53,7 @@ class FakeMax(FakeApi):
         super().__init__()
         self.token = token
         self.chats: dict[int, MaxChat] = {}
+        self.comments: dict[str, list[dict[str, Any]]] = {}  # by message mid, oldest first
 
     def add(self, chat: MaxChat) -> MaxChat:
         self.chats[chat.chat_id] = chat
@@ -68,6 +79,19 @@ class FakeMax(FakeApi):
             if chat is None:
                 return json_reply({"code": "chat.denied", "message": "Bot is not a member"}, 403)
             return json_reply(self._info(chat))
+        if path.startswith("/messages/") and path.endswith("/comments"):
+            mid = path.removeprefix("/messages/").removesuffix("/comments")
+            if not any(m["body"]["mid"] == mid for c in self.chats.values() for m in c.messages):
+                return json_reply({"code": "not.found", "message": "Message not found"}, 404)
+            items = self.comments.get(mid, [])
+            after = query.get("after")
+            if after is not None:
+                ids = [c["comment_id"] for c in items]
+                items = items[ids.index(after) + 1 :] if after in ids else items
+            count = min(int(query.get("count", 50)), self.page_size)
+            page = items[:count]
+            marker = page[-1]["comment_id"] if len(items) > count else None
+            return json_reply({"comments": page, "marker": marker})
         if path == "/messages":
             chat = self.chats.get(int(query["chat_id"]))
             if chat is None:

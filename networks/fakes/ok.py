@@ -31,6 +31,11 @@ def ok_topic(group: OkGroup, number: int, when: str, **extra: Any) -> dict[str, 
     }
 
 
+def ok_comment(number: str, when_utc: str, text: str, *, author: str = "5800001") -> dict[str, Any]:
+    """A comment as discussions.getComments returns it: the date without a zone, read as UTC."""
+    return {"id": number, "text": text, "date": when_utc, "author_id": author}
+
+
 class FakeOk(FakeApi):
     """``/fb.do``: checks the md5 signature as apiok.ru describes, then answers."""
 
@@ -42,6 +47,7 @@ class FakeOk(FakeApi):
         super().__init__()
         self.app_key, self.secret, self.token = app_key, secret, token
         self.groups: dict[str, OkGroup] = {}
+        self.comments: dict[str, list[dict[str, Any]]] = {}  # by topic id, oldest first
 
     def add(self, group: OkGroup) -> OkGroup:
         self.groups[group.uid] = group
@@ -106,16 +112,17 @@ class FakeOk(FakeApi):
                 {"media_topics": items, "anchor": str(start + count), "has_more": more}
             )
         if method == "discussions.getComments":
+            if query.get("discussionType") != "GROUP_TOPIC":
+                return json_reply({"error_code": 100, "error_msg": "PARAM : discussionType"})
+            items = self.comments.get(query.get("discussionId", ""), [])
+            start = int(query.get("anchor") or 0)
+            count = min(int(query.get("count", 20)), self.page_size)
+            more = start + count < len(items)
             return json_reply(
                 {
-                    "comments": [
-                        {
-                            "id": "c1",
-                            "text": "Спасибо",
-                            "date": "2026-11-24 03:00:00",
-                            "author_id": "77",
-                        }
-                    ],
+                    "comments": items[start : start + count],
+                    "anchor": str(start + count),
+                    "has_more": more,
                     "entities": {"users": []},
                 }
             )

@@ -35,6 +35,30 @@ def vk_post(group: VkGroup, number: int, when: str, **extra: Any) -> dict[str, A
     }
 
 
+def vk_comment(
+    group: VkGroup,
+    post: int,
+    number: int,
+    when: str,
+    text: str,
+    *,
+    from_id: int = 1001,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A comment as wall.getComments returns it (top level: ``parents_stack`` empty)."""
+    return {
+        "id": number,
+        "from_id": from_id,
+        "date": unix(when),
+        "text": text,
+        "post_id": post,
+        "owner_id": -group.id,
+        "parents_stack": [],
+        "thread": {"count": 0, "items": [], "can_post": True},
+        **extra,
+    }
+
+
 class FakeVk(FakeApi):
     """``/method/<name>``: wall.get, groups.getById, wall.getComments of API 5.199."""
 
@@ -48,6 +72,11 @@ class FakeVk(FakeApi):
     def add(self, group: VkGroup) -> VkGroup:
         self.groups[group.screen_name] = group
         return group
+
+    def add_comment(self, group: VkGroup, post: int, comment: dict[str, Any]) -> dict[str, Any]:
+        """Put a comment under post ``post`` of ``group``, oldest first as ``sort=asc`` reads."""
+        self.comments.setdefault(f"-{group.id}_{post}", []).append(comment)
+        return comment
 
     def _group(self, key: str) -> VkGroup | None:
         key = key.lstrip("-")

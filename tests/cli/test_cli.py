@@ -428,6 +428,17 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
     assert "https://t.me/sport_nvl_demo: п. 2.1 не проверено — Telegram: у канала" in out
     assert "1. https://vk.com/sport_nvl_fans_demo — ссылка на странице" in out
     assert "проверено 16 из 22, выполнено 14" in out  # no other finding: the rest are kept
+    # Comment moderation (issue 14): the queue the sync leaves, personal data masked.
+    assert "прочитано 11 комментариев" in out and "в очереди 8" in out
+    assert "в публичном предпросмотре нет комментариев" in out
+    assert (
+        "https://vk.com/wall-902_105: «Звук на концерте был просто хуёвый, стыдно» — obscene.lexicon"
+        in out
+    )
+    assert "звоните * *** ***-**-21» — personal_data.phone" in out and "765-43" not in out
+    assert out.count("— spam.repeated") == 3
+    queue = demo.json("moderation", "list")
+    assert [i["id"] for i in queue][:1] == [3]  # oldest first
     assert (tmp_path / "reports" / "compliance-2026Q4.html").exists()
     page = (tmp_path / "public" / "current" / "index.html").read_text(encoding="utf-8")
     assert "https://vk.com/novoaltaysk_demo" in page

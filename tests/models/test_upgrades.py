@@ -36,6 +36,9 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("reminder", "state"): "queued",
     ("web_user", "role"): "it",
     ("access_grant", "slot"): 1,
+    ("comment", "network"): "vk",
+    ("comment", "state"): "flagged",
+    ("comment", "flags"): '[{"category": "spam", "fragment": "купи", "rule": "spam.ad"}]',
 }
 BY_TYPE: dict[type, Any] = {
     int: 1,

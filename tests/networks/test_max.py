@@ -6,7 +6,7 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
-from networks.fakes import FakeMax, MaxChat, max_message
+from networks.fakes import FakeMax, MaxChat, max_comment, max_message
 from networks.max import MaxClient
 
 WEEK = IsoWeek(2026, 48)
@@ -109,3 +109,32 @@ def test_a_message_sharing_the_millisecond_of_a_pages_oldest_is_not_lost(
     found = max_client.publications("https://max.ru/same", since=WEEK.start(), until=WEEK.end())
 
     assert len(found) == 8
+
+
+def test_comments_under_a_message_are_read_page_after_page_with_their_author(
+    max_client: MaxClient, max_api: FakeMax
+) -> None:
+    room = chat(max_api)
+    mid = room.messages[0]["body"]["mid"]
+    max_api.comments[mid] = [
+        max_comment(i, "2026-11-30T10:00+07:00", f"комментарий {i}", user_id=3000 + i)
+        for i in range(1, 8)
+    ]
+    max_api.page_size = 3
+
+    everything = max_client.comments(URL, post_id=mid, after=None)
+    newer = max_client.comments(URL, post_id=mid, after="cmt.5")
+
+    assert [c.id for c in everything] == [f"cmt.{i}" for i in range(1, 8)]
+    assert everything[0].author == "3001"
+    assert everything[0].published_at.isoformat() == "2026-11-30T03:00:00+00:00"
+    assert [c.id for c in newer] == ["cmt.6", "cmt.7"]
+
+
+def test_comments_of_a_message_that_is_gone_cannot_be_checked(
+    max_client: MaxClient, max_api: FakeMax
+) -> None:
+    chat(max_api)
+
+    with pytest.raises(CannotBeChecked):
+        max_client.comments(URL, post_id="mid.nope", after=None)

@@ -6,7 +6,7 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
-from networks.fakes import FakeOk, OkGroup, ok_topic
+from networks.fakes import FakeOk, OkGroup, ok_comment, ok_topic
 from networks.ok import OkClient, secret_key, signature
 
 WEEK = IsoWeek(2026, 48)
@@ -145,9 +145,28 @@ def test_an_unknown_group_cannot_be_checked(ok: OkClient) -> None:
         ok.publications("https://ok.ru/group/404", since=WEEK.start(), until=WEEK.end())
 
 
-def test_comments_after_the_cursor(ok: OkClient) -> None:
-    assert [c.id for c in ok.comments("https://ok.ru/group/555", post_id="1", after=None)] == ["c1"]
-    assert ok.comments("https://ok.ru/group/555", post_id="1", after="c1") == []
+def test_comments_after_the_cursor(ok: OkClient, ok_api: FakeOk) -> None:
+    ok_api.comments["1"] = [ok_comment("c1", "2026-11-24 03:00:00", "Спасибо")]
+
+    everything = ok.comments("https://ok.ru/group/555", post_id="555_1", after=None)
+    newer = ok.comments("https://ok.ru/group/555", post_id="555_1", after="c1")
+
+    assert [(c.id, c.published_at.isoformat()) for c in everything] == [
+        ("c1", "2026-11-24T03:00:00+00:00")
+    ]
+    assert newer == []
+
+
+def test_comments_are_read_page_after_page(ok: OkClient, ok_api: FakeOk) -> None:
+    ok_api.comments["1"] = [
+        ok_comment(f"c{i}", "2026-11-24 03:00:00", f"комментарий {i}") for i in range(45)
+    ]
+
+    found = ok.comments("https://ok.ru/group/555", post_id="555_1", after=None)
+
+    assert [c.id for c in found] == [f"c{i}" for i in range(45)]
+    asked = [q for _, q, _ in ok_api.requests if q.get("method") == "discussions.getComments"]
+    assert len(asked) == 3 and all(q["discussionId"] == "1" for q in asked)
 
 
 def test_requests_go_to_fb_do_itself_not_a_folder_under_it(ok: OkClient, ok_api: FakeOk) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from domain.posting import IsoWeek, count_week
 from networks.base import CannotBeChecked, NotChecked
-from networks.fakes import FakeVk, VkGroup, vk_post
+from networks.fakes import FakeVk, VkGroup, vk_comment, vk_post
 from networks.vk import VkClient
 
 WEEK = IsoWeek(2026, 48)  # 23.11–29.11.2026 in Barnaul
@@ -217,3 +217,17 @@ def test_comments_newer_than_the_cursor_are_returned(vk: VkClient, vk_api: FakeV
     found = vk.comments(URL, post_id="-555_10", after="3")
 
     assert [c.id for c in found] == ["4", "5"]
+
+
+def test_a_deleted_comment_kept_as_a_threads_root_is_not_returned(
+    vk: VkClient, vk_api: FakeVk
+) -> None:
+    group = vk_api.add(VkGroup(id=555, screen_name="kultura_nvl", name="Культура"))
+    vk_api.add_comment(group, 10, vk_comment(group, 10, 1, "2026-11-30T10:00+07:00", "первый"))
+    vk_api.add_comment(
+        group, 10, vk_comment(group, 10, 2, "2026-11-30T11:00+07:00", "", deleted=True)
+    )
+
+    found = vk.comments(URL, post_id="-555_10", after=None)
+
+    assert [(c.id, c.text, c.author) for c in found] == [("1", "первый", "1001")]
