@@ -40,6 +40,8 @@ def store_checks(
     """Store one account's results for ``week``; return how many rows were written."""
     written = 0
     for result in results:
+        if result.account_id is None:
+            continue  # п. 3.1, 1.2 are srok's own records: nothing asked, nothing to keep
         row = session.exec(
             select(RuleCheck).where(
                 RuleCheck.account_id == result.account_id,
