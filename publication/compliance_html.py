@@ -10,7 +10,7 @@ from domain.clauses import CLAUSES
 from domain.dates import plural, ru
 from domain.quarter import Quarter
 from publication.csv_cells import csv_bytes
-from publication.standing_html import standing_table
+from publication.standing_html import STANDING_COLUMNS, standing_csv_rows, standing_table
 
 
 def _percent(rate: float | None) -> str:
@@ -275,6 +275,7 @@ def render_csv(report: dict[str, Any]) -> bytes:
             "pending",
             "reminders",
             "on_time_rate",
+            *STANDING_COLUMNS,
         ]
     )
     for organ, clauses in report["organs"].items():
@@ -294,4 +295,5 @@ def render_csv(report: dict[str, Any]) -> bytes:
                     "" if t["on_time_rate"] is None else t["on_time_rate"],
                 ]
             )
+    rows.extend(standing_csv_rows(report))
     return csv_bytes(rows)
