@@ -213,3 +213,21 @@ def dismiss_unnotified_from(
         today=srok.today(),
         actor=who.actor,
     )
+
+
+def required_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer
+) -> Any:  # models.tables.RequiredAccount
+    """Record an account a resolution requires an organ to create (п. 1.2), with its step."""
+    from services.required import add_required
+
+    return add_required(
+        session=session,
+        organ_id=number(form, "organ", "орган", "1.2"),
+        network=required(form, "network", "сеть", "1.2"),
+        resolution_number=required(form, "resolution", "номер постановления", "1.2"),
+        resolution_date=day(form, "resolution_date", "дата постановления", "1.2"),
+        due=day(form, "due", "срок создания", "1.2"),
+        actor=who.actor,
+        today=srok.today(),
+    )

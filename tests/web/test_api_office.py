@@ -40,6 +40,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/figures", None, {"head", "it", "admin"}),
     ("GET", "/api/v1/findings", None, ACCOUNT_SIDE),
     ("POST", "/api/v1/unnotified/1/dismiss", {}, OFFICE),
+    ("POST", "/api/v1/required", {}, OFFICE),
 ]
 ROLES = ("culture", "sport", "it", "head", "admin")
 

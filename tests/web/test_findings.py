@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import select
 
 from domain.unnotified import SocialLink
-from models.tables import AuditEntry, RuleCheck, UnnotifiedAccount
+from models.tables import AuditEntry, RequiredAccount, RuleCheck, UnnotifiedAccount
 from services.required import add_required
 from services.unnotified import record_page
 from tests.web.conftest import TODAY, City, csrf_of, nonce_of
@@ -198,3 +198,72 @@ def test_a_registered_account_leaves_the_list_without_a_write_by_the_page(
     with city.srok.transaction() as s:
         row = s.exec(select(UnnotifiedAccount)).one()
         assert row.closed_on is None  # a GET changes nothing; the next look closes it
+
+
+def test_the_it_department_records_a_required_account_and_it_is_listed(city: City, as_role) -> None:  # type: ignore[no-untyped-def]
+    client = as_role("it")
+    page = client.get("/findings").text
+    data = {"csrf": csrf_of(page), "form": "required", "nonce": nonce_of(page, "required"),
+            "organ": str(city.organ), "network": "ok", "resolution": "1600",
+            "resolution_date": "2026-11-02", "due": "2026-12-15"}  # fmt: skip
+
+    done = client.post("/findings/required", data=data)
+    again = client.post("/findings/required", data=data)
+    after = client.get(done.headers["location"]).text
+
+    assert done.status_code == again.status_code == 303
+    assert "Требование № 1 записано" in after
+    assert "№ 1600 от 02.11.2026" in after and "15.12.2026" in after
+    with city.srok.transaction() as s:
+        assert len(s.exec(select(RequiredAccount)).all()) == 1
+
+
+def test_a_required_account_due_before_its_resolution_comes_back_naming_the_field(
+    city: City, as_role
+) -> None:  # type: ignore[no-untyped-def]
+    client = as_role("it")
+    page = client.get("/findings").text
+
+    refused = client.post(
+        "/findings/required",
+        data={"csrf": csrf_of(page), "form": "required", "nonce": nonce_of(page, "required"),
+              "organ": str(city.organ), "network": "ok", "resolution": "1600",
+              "resolution_date": "2026-11-02", "due": "2026-11-01"},
+    )  # fmt: skip
+
+    assert refused.status_code == 422
+    assert (
+        "п. 1.2" in refused.text
+        and 'id="due" name="due" type="date" value="2026-11-01" required aria-invalid="true"'
+        in refused.text
+    )
+    assert 'value="1600"' in refused.text  # what was typed is kept
+
+
+def test_a_specialist_cannot_record_a_required_account(city: City, as_role) -> None:  # type: ignore[no-untyped-def]
+    client = as_role("culture")
+    page = client.get("/findings").text
+
+    refused = client.post("/findings/required", data={"csrf": csrf_of(page), "organ": "1"})
+
+    assert "Записать требование" not in page
+    assert refused.status_code == 403
+
+
+def test_the_api_records_a_required_account_once_per_key(city: City, as_role) -> None:  # type: ignore[no-untyped-def]
+    client = as_role()
+    headers = {**token(city, "it"), "Idempotency-Key": "r1"}
+    body = {"organ": city.other_organ, "network": "vk", "resolution": "1600",
+            "resolution_date": "2026-11-02", "due": "2026-12-15"}  # fmt: skip
+
+    first = client.post("/api/v1/required", json=body, headers=headers)
+    second = client.post("/api/v1/required", json=body, headers=headers)
+    bad = client.post("/api/v1/required", json={**body, "network": "myspace"},
+                      headers=token(city, "it"))  # fmt: skip
+
+    assert first.status_code == 201
+    assert first.json() == {"id": 1, "organ_id": city.other_organ, "network": "vk",
+                            "due": "2026-12-15", "account_id": city.other_account}  # fmt: skip
+    assert second.json()["repeated"] is True
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "network"
+    assert bad.json()["error"]["clause"] == "1.2"

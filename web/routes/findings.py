@@ -3,7 +3,8 @@
 The IT department sees the whole city (or one organ, ``?organ=``); a
 specialist sees their own organ only, whatever the address asks. An account
 nobody notified (п. 3.1) is registered by filing its п. 3.1 notice (the form
-comes filled in), or marked by the IT department as not the organ's.
+comes filled in), or marked by the IT department as not the organ's; the IT
+department records here the accounts a resolution requires (п. 1.2).
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from domain.errors import RuleViolation
+from domain.networks import NETWORKS
 from services.protection import protection_days
 from services.standing_findings import StandingFindings, standing_findings
 from services.users import Viewer
 from web.access import OFFICE, context, guarded, viewer
-from web.actions import dismiss_unnotified_from
-from web.forms import IdQuery
+from web.actions import dismiss_unnotified_from, required_from
+from web.forms import Id, IdQuery
 from web.render import page
 from web.submit import submit, submit_json
 
@@ -41,6 +43,16 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 
 class DismissIn(BaseModel):
     reason: str
+
+
+class RequiredIn(BaseModel):
+    """A required account (п. 1.2): what the resolution orders, and by when."""
+
+    organ: Id
+    network: str = Field(examples=["ok"])
+    resolution: str = Field(examples=["1520"])
+    resolution_date: str = Field(examples=["2026-10-12"])
+    due: str = Field(examples=["2026-11-30"])
 
 
 def _findings(request: Request, who: Viewer, organ: int | None) -> StandingFindings:
@@ -64,13 +76,23 @@ def _page(
     found = _findings(request, who, organ)
     with context(request).srok.transaction() as session:
         organs = list_organs(session) if who.role != "specialist" else []
-    return page(request, "findings.html", status, f=found, organs=organs, **extra)
+    return page(
+        request,
+        "findings.html",
+        status,
+        f=found,
+        organs=organs,
+        networks=NETWORKS,
+        **extra,
+    )
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings_page(request: Request, who: Who, organ: IdQuery = None, done: str = "") -> Response:
+def findings_page(
+    request: Request, who: Who, organ: IdQuery = None, done: str = "", recorded: str = ""
+) -> Response:
     """What the standing rules found: short weeks, descriptions, protection, п. 3.1, п. 1.2."""
-    return _page(request, who, organ, done=done)
+    return _page(request, who, organ, done=done, recorded=recorded)
 
 
 @office.post("/findings/unnotified/{finding_id}/dismiss")
@@ -86,6 +108,21 @@ def dismiss(request: Request, finding_id: int, who: Who, form: Form) -> Response
 
     def again(error: RuleViolation) -> Response:
         return _page(request, who, None, 422, error=error, values=form, failed=finding_id)
+
+    return submit(request, form, who, act, again)
+
+
+@office.post("/findings/required")
+def add_required_account(request: Request, who: Who, form: Form) -> Response:
+    """Record an account a resolution requires (п. 1.2); it is listed until the organ creates it."""
+    ctx = context(request)
+
+    def act(session: Session) -> str:
+        row = required_from(form, session=session, srok=ctx.srok, who=who)
+        return f"/findings?recorded={row.id}#required"
+
+    def again(error: RuleViolation) -> Response:
+        return _page(request, who, None, 422, error=error, values=form, failed="required")
 
     return submit(request, form, who, act, again)
 
@@ -109,3 +146,27 @@ def dismiss_json(request: Request, finding_id: int, who: Who, body: DismissIn) -
         return f"/api/v1/findings#{row.id}", answer
 
     return submit_json(request, who, act)
+
+
+@api_office.post("/required", status_code=201)
+def add_required_json(request: Request, who: Who, body: RequiredIn) -> Response:
+    """Record a required account (п. 1.2): the form's twin."""
+    ctx = context(request)
+
+    def act(session: Session) -> tuple[str, Any]:
+        row = required_from(
+            {k: str(v) for k, v in body.model_dump().items()},
+            session=session,
+            srok=ctx.srok,
+            who=who,
+        )
+        answer = {
+            "id": row.id,
+            "organ_id": row.organ_id,
+            "network": row.network,
+            "due": row.due.isoformat(),
+            "account_id": row.account_id,
+        }
+        return f"/api/v1/findings#required-{row.id}", answer
+
+    return submit_json(request, who, act, status=201)
