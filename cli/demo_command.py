@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.app import guard, srok
+from cli.output import ru_date
 from domain.dates import ru
 from domain.errors import RuleViolation
+from domain.networks import NETWORKS
 from flows.local import PrefectServer, choose_server, flow_runs_here
 
 if TYPE_CHECKING:
@@ -157,8 +159,21 @@ def _standing_rules(application: Srok) -> None:
     )
     for result in results:
         if not (result.checked and result.ok):
-            print(f"  {seen.urls.get(result.account_id, result.account_id)}: {_rule_line(result)}")
-    # п. 1.2 (обязательные аккаунты, issue 13 part 2): the required account's finding goes here.
+            where = seen.urls.get(result.account_id or 0, str(result.account_id))
+            print(f"  {where}: {_rule_line(result)}")
+    print(
+        "\nОбязательные аккаунты, которые ещё не созданы (п. 1.2), — srok required list --missing:"
+    )
+    for required, organ in seen.required:
+        figures = required.figures
+        network = NETWORKS[figures["network"]].russian if figures["network"] in NETWORKS else "?"
+        late = ", срок истёк" if figures["overdue"] else ""
+        print(
+            f"  {organ}: {network} по постановлению № {figures['resolution']} "
+            f"от {ru_date(figures['resolution_date'])} — не создан (срок {ru_date(figures['due'])}{late})"
+        )
+    if not seen.required:
+        print("  все созданы")
     print(
         "\nАккаунты, о которых не уведомили (п. 3.1), — для ИТ-отдела (srok rules unnotified list):"
     )
@@ -169,6 +184,7 @@ def _standing_rules(application: Srok) -> None:
         )
     if not seen.unnotified:
         print("  не найдено")
+    print("Все замечания вместе: страница «Замечания» (/findings) и srok rules check --json.")
 
 
 def _rule_line(result: RuleResult) -> str:

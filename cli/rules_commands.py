@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import ID_RANGE, JsonFlag, actor, guard, srok
 from cli.output import dump, ru_date, stream_json
 from domain.errors import RuleViolation
+from domain.networks import NETWORKS
 
 if TYPE_CHECKING:
     from services.rules import RuleResult
 
 rules_app = typer.Typer(
-    help="Постоянные требования раздела 2: публикации (п. 2.1) и описание аккаунта (п. 2.4).",
+    help="Постоянные требования: публикации (п. 2.1), описание (п. 2.4), защита (п. 1.6), "
+    "аккаунты без уведомления (п. 3.1), обязательные аккаунты (п. 1.2).",
     no_args_is_help=True,
 )
 FIELD_WORDS = {"name": "наименование", "address": "адрес", "email": "эл. почта", "phone": "телефон"}
@@ -36,10 +39,10 @@ def check(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Спросить соцсети: 8 публикаций за неделю (п. 2.1) и полнота описания (п. 2.4); сохранить проверку."""
+    """Проверить постоянные требования: п. 2.1, 2.4 (спросить соцсети), 1.6, 3.1, 1.2 (записи srok)."""
     from domain.posting import IsoWeek
     from services.network_clients import open_clients
-    from services.rule_evidence import run_standing_rules
+    from services.standing_records import run_all_rules
 
     with guard(as_json):
         application = srok()
@@ -50,8 +53,13 @@ def check(
             raise RuleViolation("--week", str(error), "2.1") from None
         clients = open_clients()
         try:
-            results = run_standing_rules(
-                app=application, clients=clients, week=chosen, today=today, account_id=account
+            results = run_all_rules(
+                app=application,
+                clients=clients,
+                week=chosen,
+                today=today,
+                actor=actor(),
+                account_id=account,
             )
             if as_json:
                 stream_json(r.as_dict() for r in results)
@@ -64,10 +72,16 @@ def check(
 
 
 def _line(result: RuleResult) -> str:
-    head = f"аккаунт {result.account_id}, п. {result.rule}: "
+    figures = result.figures
+    head = (
+        f"аккаунт {result.account_id}, п. {result.rule}: "
+        if result.account_id is not None
+        else f"орган {figures.get('organ_id')}, п. {result.rule}: "
+    )
     if not result.checked:
         return head + f"не проверено — {result.reason}"
-    figures = result.figures
+    if result.rule in OWN_RECORDS:
+        return head + OWN_RECORDS[result.rule](figures, bool(result.ok))
     if result.rule == "2.1":
         verdict = "да" if result.ok else "НЕТ"
         return (
@@ -78,6 +92,39 @@ def _line(result: RuleResult) -> str:
         return head + "описание полное"
     names = ", ".join(FIELD_WORDS.get(m, m) for m in missing)
     return head + f"в описании не хватает: {names}"
+
+
+def _protection(figures: dict[str, Any], ok: bool) -> str:
+    quarter = figures["quarter"]
+    if ok:
+        return f"защита за {quarter} подтверждена {ru_date(figures['confirmed_on'])}"
+    late = ", срок истёк" if figures["overdue"] else ""
+    return f"защита за {quarter} НЕ подтверждена (срок {ru_date(figures['due'])}{late})"
+
+
+def _unnotified(figures: dict[str, Any], ok: bool) -> str:
+    if ok:
+        return f"на странице {figures['page']} неизвестных srok аккаунтов нет"
+    return (
+        f"НЕ УВЕДОМИЛИ об аккаунте {figures['url']} (ссылка на странице {figures['page']}, "
+        f"впервые {ru_date(figures['first_seen_on'])})"
+    )
+
+
+def _required(figures: dict[str, Any], ok: bool) -> str:
+    network = NETWORKS[figures["network"]].russian if figures["network"] in NETWORKS else "?"
+    what = f"({network}) по постановлению № {figures['resolution']}"
+    if ok:
+        return f"обязательный аккаунт {what} создан: {figures['url']}"
+    late = ", срок истёк" if figures["overdue"] else ""
+    return f"обязательный аккаунт {what} НЕ СОЗДАН (срок {ru_date(figures['due'])}{late})"
+
+
+OWN_RECORDS: dict[str, Callable[[dict[str, Any], bool], str]] = {
+    "1.6": _protection,
+    "3.1": _unnotified,
+    "1.2": _required,
+}
 
 
 unnotified_app = typer.Typer(

@@ -12,7 +12,7 @@ from domain.dates import plural, ru
 from domain.quarter import Quarter
 from publication.csv_cells import csv_bytes
 from publication.moderation_html import moderation_table
-from publication.standing_html import iter_standing_table
+from publication.standing_html import STANDING_COLUMNS, iter_standing_table, standing_csv_rows
 
 
 def _percent(rate: float | None) -> str:
@@ -328,17 +328,23 @@ CSV_HEADER: list[object] = [
     "pending",
     "reminders",
     "on_time_rate",
+    *STANDING_COLUMNS,
 ]
 
 
 def render_csv(report: dict[str, Any]) -> bytes:
-    return csv_bytes(iter_csv_rows(report["quarter"], report["organs"].items()))
+    return csv_bytes(
+        iter_csv_rows(report["quarter"], report["organs"].items(), report.get("standing", []))
+    )
 
 
 def iter_csv_rows(
-    quarter: str, organs: Iterable[tuple[str, dict[str, dict[str, Any]]]]
+    quarter: str,
+    organs: Iterable[tuple[str, dict[str, dict[str, Any]]]],
+    standing: Iterable[dict[str, Any]] = (),
 ) -> Iterator[list[object]]:
-    """Yield the CSV's header, then a line per organ and clause, as the organs come."""
+    """Yield the CSV's header, a line per organ and clause as the organs come, then the
+    standing rules' lines (п. 2.1, 2.4, 1.6) per organ in the last two columns."""
     yield CSV_HEADER
     for organ, clauses in organs:
         for clause, t in sorted(clauses.items()):
@@ -355,3 +361,4 @@ def iter_csv_rows(
                 t["reminders"],
                 "" if t["on_time_rate"] is None else t["on_time_rate"],
             ]
+    yield from standing_csv_rows(quarter, standing)

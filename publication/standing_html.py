@@ -50,3 +50,26 @@ def iter_standing_table(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     if empty:
         yield '<tr><td colspan="4">Аккаунтов нет</td></tr>'
     yield "</tbody></table>"
+
+
+# The compliance CSV's last two columns, filled on the standing rules' rows only (their step
+# columns stay empty): what was checked or owed, and how much of it was kept.
+STANDING_COLUMNS = ["standing_checked", "standing_kept"]
+_STEP_COLUMNS = 8  # due … on_time_rate of the compliance CSV, empty on a standing row
+
+
+def standing_csv_rows(quarter: str, standing: Iterable[dict[str, Any]]) -> Iterator[list[object]]:
+    """Yield the standing section as CSV rows: per organ, п. 2.1, 2.4 and 1.6 like the table.
+
+    п. 2.1: account-weeks checked in the quarter / with at least 8 publications;
+    п. 2.4: accounts whose description was checked / complete at the latest check;
+    п. 1.6: active accounts / protection confirmed for the quarter.
+    """
+    blank: list[object] = [""] * _STEP_COLUMNS
+    for r in standing:
+        for clause, checked, kept in (
+            ("2.1", r["weeks_checked"], r["weeks_with_8"]),
+            ("2.4", r["descriptions_checked"], r["descriptions_complete"]),
+            ("1.6", r["accounts"], r["protection_confirmed"]),
+        ):
+            yield [quarter, r["organ"], clause, *blank, checked, kept]

@@ -67,7 +67,7 @@ def _write(parts: _Parts, fmt: str, sink: BinaryIO, *, worst: int, late_now: int
     as_of, organ_id = parts.as_of, parts.organ_id
     if fmt == "csv":
         organs = ((o, _plain(cl)) for o, cl in parts.tallies(it_last=True))
-        for piece in iter_csv(iter_csv_rows(str(quarter), organs)):
+        for piece in iter_csv(iter_csv_rows(str(quarter), organs, parts.standing())):
             sink.write(piece)
         return
     small: dict[str, Any] = {"quarter": str(quarter), "as_of": as_of.isoformat()}

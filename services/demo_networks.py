@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -210,6 +210,7 @@ class DemoFindings:
     results: list[RuleResult]
     urls: dict[int, str]  # account id -> address
     unnotified: list[tuple[UnnotifiedAccount, str]]  # with the organ's name
+    required: list[tuple[RuleResult, str]] = field(default_factory=list)  # п. 1.2, still missing
 
 
 def check_demo_city(app: Srok) -> DemoFindings:
@@ -217,6 +218,7 @@ def check_demo_city(app: Srok) -> DemoFindings:
     then read the sports committee's page (a copy on loopback) for accounts nobody notified."""
     from services.demo import ORGANS
     from services.rule_evidence import run_standing_rules
+    from services.standing_records import required_results
 
     today = app.today()
     week = IsoWeek.last_complete(today)
@@ -230,7 +232,13 @@ def check_demo_city(app: Srok) -> DemoFindings:
     with app.transaction() as session:
         urls = {a.id or 0: a.url for a in session.exec(select(Account)).all()}
         found = findings(session=session, today=today, actor=ACTOR)
-    return DemoFindings(week=week, results=results, urls=urls, unnotified=found)
+        names = {o.id or 0: o.name for o in session.exec(select(Organ)).all()}
+        required = [
+            (r, names.get(r.organ_id, "?"))
+            for r in required_results(session=session, today=today)
+            if not r.ok
+        ]
+    return DemoFindings(week=week, results=results, urls=urls, unnotified=found, required=required)
 
 
 def _scan_sport_page(app: Srok, *, organ_name: str) -> None:

@@ -6,7 +6,8 @@ sweep and the web app write as usual meanwhile. Each account's two results are
 stored together, or not at all. One row per account, rule and week: a second
 run that week (a retry, a hand check) keeps a complete check and replaces only
 a "not checked" one, so running twice gives the result of running once. A
-finding (a checked rule not kept) enters the audit chain when first stored.
+finding (a checked rule not kept) enters the audit chain when first stored; a
+description (п. 2.4) found complete after a finding closes it there.
 """
 
 from __future__ import annotations
@@ -32,6 +33,30 @@ from services.rules import (
 )
 
 FINDING = "rule.finding"
+FINDING_CLOSED = "rule.finding_closed"
+
+
+def _was_broken(session: Session, result: RuleResult, week: IsoWeek) -> bool:
+    """Tell whether the description (п. 2.4) was found wanting at its check before ``week``.
+
+    A description stays wrong until someone mends it, so its mending closes the
+    finding in the audit trail. A short week (п. 2.1) is a fact about a week
+    that is over: it is told once (services.findings) and has nothing to close.
+    """
+    if result.rule != "2.4":
+        return False
+    before = session.exec(
+        select(RuleCheck.ok)
+        .where(
+            RuleCheck.account_id == result.account_id,
+            RuleCheck.rule == result.rule,
+            col(RuleCheck.checked),
+            col(RuleCheck.week) < str(week),
+        )
+        .order_by(col(RuleCheck.week).desc())
+        .limit(1)
+    ).first()
+    return before is False
 
 
 def store_checks(
@@ -40,6 +65,8 @@ def store_checks(
     """Store one account's results for ``week``; return how many rows were written."""
     written = 0
     for result in results:
+        if result.account_id is None:
+            continue  # п. 3.1, 1.2 are srok's own records: nothing asked, nothing to keep
         row = session.exec(
             select(RuleCheck).where(
                 RuleCheck.account_id == result.account_id,
@@ -61,6 +88,16 @@ def store_checks(
         row.requests = result.requests
         session.add(row)
         written += 1
+        if result.checked and result.ok and _was_broken(session, result, week):
+            append(
+                session,
+                action=FINDING_CLOSED,
+                entity=f"account:{result.account_id}",
+                clause=result.rule,
+                after={"week": str(week), "answers_sha256": result.answers_sha256},
+                account_id=result.account_id,
+                organ_id=result.organ_id or None,
+            )
         if result.checked and result.ok is False:
             append(
                 session,

@@ -36,7 +36,7 @@ from services.phones import normalise_phone, phones_in
 class RuleResult:
     """One account against one rule: the object `srok rules check --json` prints."""
 
-    account_id: int
+    account_id: int | None  # None: a rule about an organ (п. 3.1, a missing п. 1.2 account)
     rule: str
     checked: bool
     ok: bool | None  # None when not checked: unknown, neither kept nor broken

@@ -74,7 +74,7 @@ def summarise(
 ) -> StandingRulesSummary:
     """Sum the results up by organ, and find the networks that failed as a whole."""
     summary = StandingRulesSummary(week=week)
-    by_account: dict[int, list[RuleResult]] = defaultdict(list)
+    by_account: dict[int | None, list[RuleResult]] = defaultdict(list)
     for result in results:
         by_account[result.account_id].append(result)
     asked: Counter[str] = Counter()

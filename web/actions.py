@@ -194,3 +194,40 @@ def publish_from(
         actor=who.actor,
         today=srok.today(),
     )
+
+
+def dismiss_unnotified_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer, finding_id: int
+) -> Any:  # models.tables.UnnotifiedAccount
+    """Mark an account found on an organ's page as not the organ's, with the reason (п. 3.1)."""
+    from domain.errors import NotFound
+    from models.tables import UnnotifiedAccount
+    from services.unnotified import dismiss_finding
+
+    if session.get(UnnotifiedAccount, finding_id) is None:
+        raise NotFound("finding_id", f"находки {finding_id} нет", "3.1")
+    return dismiss_finding(
+        session=session,
+        finding_id=finding_id,
+        reason=required(form, "reason", "причина", "3.1"),
+        today=srok.today(),
+        actor=who.actor,
+    )
+
+
+def required_from(
+    form: Mapping[str, Any], *, session: Session, srok: Srok, who: Viewer
+) -> Any:  # models.tables.RequiredAccount
+    """Record an account a resolution requires an organ to create (п. 1.2), with its step."""
+    from services.required import add_required
+
+    return add_required(
+        session=session,
+        organ_id=number(form, "organ", "орган", "1.2"),
+        network=required(form, "network", "сеть", "1.2"),
+        resolution_number=required(form, "resolution", "номер постановления", "1.2"),
+        resolution_date=day(form, "resolution_date", "дата постановления", "1.2"),
+        due=day(form, "due", "срок создания", "1.2"),
+        actor=who.actor,
+        today=srok.today(),
+    )

@@ -29,7 +29,17 @@ def _is_api(request: Request) -> bool:
 
 def create_app(ctx: WebContext | None = None) -> FastAPI:
     """Build the app on a context (by default from the environment)."""
-    from web.routes import api, api_office, head, it, moderation, protection, public, specialist
+    from web.routes import (
+        api,
+        api_office,
+        findings,
+        head,
+        it,
+        moderation,
+        protection,
+        public,
+        specialist,
+    )
 
     ctx = ctx or WebContext.from_env()
     app = FastAPI(
@@ -48,6 +58,8 @@ def create_app(ctx: WebContext | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(head.home_router)
     app.include_router(it.admin_router)
+    for router in (findings.router, findings.office, findings.api, findings.api_office):
+        app.include_router(router)
     for router in (api_office.office, api_office.admin, api_office.figures, *moderation.ROUTERS):
         app.include_router(router)
 

@@ -427,6 +427,10 @@ def test_the_demo_builds_checks_links_and_publishes(tmp_path: Path) -> None:
     assert "https://ok.ru/kultura_nvl_demo: п. 2.4 — в описании нет телефона" in out
     assert "https://t.me/sport_nvl_demo: п. 2.1 не проверено — Telegram: у канала" in out
     assert "1. https://vk.com/sport_nvl_fans_demo — ссылка на странице" in out
+    assert (
+        "Администрация города Новоалтайска: Одноклассники по постановлению № 1520 (демо) "
+        "от 12.10.2026 — не создан (срок 30.11.2026, срок истёк)"
+    ) in out
     assert "проверено 16 из 22, выполнено 14" in out  # no other finding: the rest are kept
     # Comment moderation (issue 14): the queue the sync leaves, personal data masked.
     assert "прочитано 11 комментариев" in out and "в очереди 8" in out

@@ -140,3 +140,34 @@ def test_no_transaction_is_held_while_a_network_is_asked(app: Srok, fakes: Fakes
 
     assert written == ["/fb.do", "/fb.do"]
     assert ids["vk"] < ids["ok"]
+
+
+def test_a_description_mended_after_a_finding_closes_it_in_the_audit_trail_once(
+    app: Srok,
+) -> None:
+    from datetime import UTC, datetime
+
+    from services.audit import log
+    from services.rule_evidence import FINDING_CLOSED, store_checks
+    from services.rules import RuleResult
+    from tests.services.helpers import account, organ
+
+    with app.transaction() as session:
+        made = organ(session)
+        acc = account(session, app.calendar, made.id or 0).id or 0
+    now = datetime(2026, 12, 1, 1, tzinfo=UTC)
+    wanting = RuleResult(acc, "2.4", True, False, figures={"missing": ["phone"]})
+    complete = RuleResult(acc, "2.4", True, True, figures={"missing": []})
+
+    for week, result in ((46, complete), (47, wanting), (48, complete), (49, complete)):
+        with app.transaction() as session:
+            store_checks(session=session, results=[result], week=IsoWeek(2026, week), now=now)
+
+    with app.engine.connect() as conn:
+        closed = conn.execute(
+            sa.select(AUDIT.c.clause, AUDIT.c.after).where(AUDIT.c.action == FINDING_CLOSED)
+        ).all()
+    assert [(c, json.loads(a)["week"]) for c, a in closed] == [("2.4", "2026-W48")]
+    with app.transaction() as session:
+        told = [e["words"] for e in log(session, account_id=acc) if "замечание" in e["words"]]
+    assert any("замечание к описанию аккаунта устранено; п. 2.4" in t for t in told)

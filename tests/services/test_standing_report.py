@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -72,3 +74,12 @@ def test_an_organ_shows_its_weeks_description_and_protection(
     html = render(report, "html").decode()
     assert "Постоянные требования (п. 2.1, 2.4, 1.6)" in html
     assert "<td>2 из 3</td><td>полное</td><td>подтверждена для 1 из 2 аккаунтов</td>" in html
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode())))
+    standing = {
+        r["clause"]: (r["standing_checked"], r["standing_kept"])
+        for r in rows
+        if r["organ"] == o.name and r["standing_checked"]
+    }
+    assert standing == {"2.1": ("3", "2"), "2.4": ("1", "1"), "1.6": ("2", "1")}
+    protection_step = next(r for r in rows if r["clause"] == "1.6" and r["due"])
+    assert protection_step["standing_checked"] is None  # a step's row: the step columns only

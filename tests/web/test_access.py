@@ -38,9 +38,10 @@ def test_every_route_but_the_public_ones_turns_a_stranger_away(city: City, as_ro
 
 
 def test_every_guarded_router_carries_the_one_check() -> None:
-    from web.routes import api, api_office, head, it, moderation, specialist
+    from web.routes import api, api_office, findings, head, it, moderation, specialist
 
     routers = [specialist.router, it.router, it.admin_router, head.router, head.home_router]
+    routers += [findings.router, findings.office, findings.api, findings.api_office]
     routers += [api.router, api_office.office, api_office.admin, api_office.figures]
     routers += list(moderation.ROUTERS)
     unguarded = []

@@ -38,6 +38,7 @@ async def form_data(request: Request) -> dict[str, str]:
 
 
 Form = Annotated[dict[str, str], Depends(form_data)]
+PREFILL = ("organ", "network", "url")
 
 
 @router.get("/accounts", response_class=HTMLResponse)
@@ -93,9 +94,10 @@ def account(request: Request, account_id: int, done: str = "") -> Response:
 
 @router.get("/notices/new", response_class=HTMLResponse)
 def notice_form(request: Request, who: Who) -> Response:
-    return _notice_page(
-        request, who, values={"created_on": context(request).srok.today().isoformat()}
-    )
+    values = {"created_on": context(request).srok.today().isoformat()}
+    # Filled in from a finding of п. 3.1 (/findings): the account the city site links to.
+    values.update({k: v for k, v in request.query_params.items() if k in PREFILL})
+    return _notice_page(request, who, values=values)
 
 
 def _notice_page(request: Request, who: Who, status: int = 200, **extra: object) -> Response:
