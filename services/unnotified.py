@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.text import clean_text
 from domain.unnotified import UNNOTIFIED_ACCOUNTS, SocialLink, social_links, unnotified
 from models.tables import Account, Organ, UnnotifiedAccount
@@ -212,7 +212,7 @@ def dismiss_finding(
     why = clean_text("--reason", reason, clause=UNNOTIFIED_ACCOUNTS, required=True) or ""
     row = session.get(UnnotifiedAccount, finding_id)
     if row is None:
-        raise RuleViolation(
+        raise NotFound(
             "--id", f"находки {finding_id} нет (srok rules unnotified list)", UNNOTIFIED_ACCOUNTS
         )
     if row.closed_on is not None:

@@ -201,18 +201,18 @@ def dismiss_unnotified_from(
 ) -> Any:  # models.tables.UnnotifiedAccount
     """Mark an account found on an organ's page as not the organ's, with the reason (п. 3.1)."""
     from domain.errors import NotFound
-    from models.tables import UnnotifiedAccount
     from services.unnotified import dismiss_finding
 
-    if session.get(UnnotifiedAccount, finding_id) is None:
-        raise NotFound("finding_id", f"находки {finding_id} нет", "3.1")
-    return dismiss_finding(
-        session=session,
-        finding_id=finding_id,
-        reason=required(form, "reason", "причина", "3.1"),
-        today=srok.today(),
-        actor=who.actor,
-    )
+    try:
+        return dismiss_finding(
+            session=session,
+            finding_id=finding_id,
+            reason=required(form, "reason", "причина", "3.1"),
+            today=srok.today(),
+            actor=who.actor,
+        )
+    except NotFound:  # the address names it: 404, as for any id in a path
+        raise NotFound("finding_id", f"находки {finding_id} нет", "3.1") from None
 
 
 def required_from(
