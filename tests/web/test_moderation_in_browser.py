@@ -18,7 +18,7 @@ def test_a_specialist_keeps_one_comment_and_files_another_by_hand(
     city: City, request: pytest.FixtureRequest, page
 ) -> None:
     url: str = request.getfixturevalue("site")  # the app on uvicorn (test_journeys)
-    flagged = add_comment(city, city.account, 1, hours_ago=40)
+    flagged = add_comment(city, city.account, 1)
     clean = add_comment(
         city,
         city.account,
