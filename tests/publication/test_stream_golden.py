@@ -6,6 +6,10 @@ names that a locale's collation orders differently from Python (upper and lower
 case, «ё», Latin, a formula, a prefix of another's name). Every published file, the
 command's own answer and the report in each of its formats must keep them.
 
+The report's digests were taken again when the moderation (п. 2.5) table and the
+standing rules' CSV rows were added (both paths: the test at the end pins the
+streamed report to the one built in memory); the published files' never changed.
+
 The audit chain's hashes include the time of recording, so the anchor's SHA-256
 is replaced by a placeholder before hashing; its number and place are kept.
 """
@@ -138,19 +142,19 @@ GOLDEN_DEMO: dict[str, str] = {
     "2/meta.csv": "b9fef153fbf54001",
     "2/registry.json": "47754e04e2c1c7a8",
     "2/structure-20261201.csv": "3fd32b671a84c0e2",
-    "report 2026Q4 html": "3556c90b8e68f8d9",
-    "report 2026Q3 html": "22f99bdc5452ae2e",
-    "report 2026Q4 csv": "50f194847d0607c4",
-    "report 2026Q3 csv": "d33121f23fb81ab8",
-    "report 2026Q4 json": "5d1d6b844625945f",
-    "report 2026Q3 json": "6a3784bfcadec3b1",
-    "report 2026Q4 html --organ 1": "945fe9978432cc4a",
-    "report 2026Q3 html --organ 1": "f4c12d05d3c13a3b",
-    "report 2026Q4 csv --organ 1": "e848bbda1204c5be",
-    "report 2026Q3 csv --organ 1": "d33121f23fb81ab8",
-    "report 2026Q4 json --organ 1": "5146069db17b2ab0",
-    "report 2026Q3 json --organ 1": "102437bb4bb860be",
-    "report stdout json": "5d1d6b844625945f",
+    "report 2026Q4 html": "22a9f3638b695337",
+    "report 2026Q3 html": "0ee24c66ba7404df",
+    "report 2026Q4 csv": "d279350242494023",
+    "report 2026Q3 csv": "51d58c1a5e797787",
+    "report 2026Q4 json": "1400f7afafe22b4d",
+    "report 2026Q3 json": "0d6095cb1ec18562",
+    "report 2026Q4 html --organ 1": "d358fd09e67986a1",
+    "report 2026Q3 html --organ 1": "0bc6510bb995cc2e",
+    "report 2026Q4 csv --organ 1": "11e417e8a1acfe9c",
+    "report 2026Q3 csv --organ 1": "b759e8e192751e3b",
+    "report 2026Q4 json --organ 1": "159acf4aced83e62",
+    "report 2026Q3 json --organ 1": "ddc67ab5efa775e4",
+    "report stdout json": "1400f7afafe22b4d",
 }
 GOLDEN_GENERATED: dict[str, str] = {
     "publish 1": "b9e5b35284fb1859",
@@ -165,19 +169,19 @@ GOLDEN_GENERATED: dict[str, str] = {
     "2/meta.csv": "bfc7741aedc0a516",
     "2/registry.json": "251016aa9cf786c2",
     "2/structure-20261201.csv": "3fd32b671a84c0e2",
-    "report 2026Q4 html": "3b0f73e1d0c1e23a",
-    "report 2026Q3 html": "f1c3189670435423",
-    "report 2026Q4 csv": "e5eb495248c0b6da",
-    "report 2026Q3 csv": "cd0ef8aeb802db9e",
-    "report 2026Q4 json": "9a4d053e03e2b9c8",
-    "report 2026Q3 json": "ef0a0b2310443c01",
-    "report 2026Q4 html --organ 5": "dd87ba6979aa4d21",
-    "report 2026Q3 html --organ 5": "318d15f083505ee6",
-    "report 2026Q4 csv --organ 5": "1e1674c380bf718b",
-    "report 2026Q3 csv --organ 5": "cd0ef8aeb802db9e",
-    "report 2026Q4 json --organ 5": "8f4998ac58e35da9",
-    "report 2026Q3 json --organ 5": "515e33b4f7433bbf",
-    "report stdout json": "9a4d053e03e2b9c8",
+    "report 2026Q4 html": "bb24b6c61209b6ff",
+    "report 2026Q3 html": "e2fb1b9c5cd7c8aa",
+    "report 2026Q4 csv": "a9092835defb9a35",
+    "report 2026Q3 csv": "82fdbbc07c3cc849",
+    "report 2026Q4 json": "42f82356954b75fe",
+    "report 2026Q3 json": "d593a01c766ab9e9",
+    "report 2026Q4 html --organ 5": "f550079020f80b15",
+    "report 2026Q3 html --organ 5": "10f57092eda65d9e",
+    "report 2026Q4 csv --organ 5": "b1e92d4deaa3ea40",
+    "report 2026Q3 csv --organ 5": "aeff18320ad1ce84",
+    "report 2026Q4 json --organ 5": "eaed22e69cfb1733",
+    "report 2026Q3 json --organ 5": "5e073e2d2b2b4a8b",
+    "report stdout json": "42f82356954b75fe",
 }
 
 
@@ -200,3 +204,90 @@ def test_a_generated_city_publishes_and_reports_the_same_bytes(
     found = _digests(tmp_path, 5, [("2026Q3", "2026-12-01"), ("2026Q4", "2027-01-11")])
 
     assert found == GOLDEN_GENERATED, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_the_streamed_report_is_the_report_built_in_memory(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """Every section (organs, standing rules, moderation, trend) is in both paths, byte for byte.
+
+    The digests above pin the bytes; this pins the two ways of writing them to each other,
+    so a section added to one renderer and not the other fails here whatever its content.
+    """
+    import io
+    from datetime import UTC, datetime
+
+    from domain.quarter import Quarter
+    from services.app import Srok
+    from services.compliance import compliance_report, render
+    from services.compliance_stream import FORMATS, write_report
+    from services.moderation import decide, queue
+    from services.settings import Settings
+
+    copy_database(demo_template, tmp_path)
+    app = Srok(
+        dataclasses.replace(
+            Settings.from_env({"SROK_HOME": str(tmp_path)}), today_override=date(2026, 12, 1)
+        )
+    )
+    with app.transaction() as session:  # comments of organ 1: one decided, one waiting
+        from sqlmodel import select
+
+        from models.tables import Account, Comment
+
+        account = session.exec(select(Account).where(Account.organ_id == 1)).first()
+        assert account is not None and account.id is not None
+        for n, hour in ((1, 2), (2, 3)):
+            session.add(
+                Comment(
+                    account_id=account.id,
+                    network=account.network,
+                    post_id="p1",
+                    comment_id=str(n),
+                    published_at=datetime(2026, 11, 27, hour, tzinfo=UTC),
+                    seen_at=datetime(2026, 11, 27, 4, tzinfo=UTC),
+                    text="поставьте лайк",
+                    text_masked="поставьте лайк",
+                    text_hash=f"{n:064d}",
+                    repeat_key=f"{n:064d}",
+                    flags='[{"category": "engagement", "fragment": "лайк", "rule": "t"}]',
+                    state="flagged",
+                    flagged_at=datetime(2026, 11, 27, 4, tzinfo=UTC),
+                )
+            )
+        session.flush()
+        waiting = queue(session=session)
+        assert len(waiting) == 2
+        decide(
+            session=session,
+            comment_id=waiting[0].id,
+            decision="removed",
+            actor="test",
+            now=datetime(2026, 11, 30, 5, tzinfo=UTC),
+        )
+    compared = 0
+    with app.transaction() as session:
+        calendar = app.calendar
+        for organ_id in (None, 1):
+            for quarter in (Quarter.parse("2026Q4"), Quarter.parse("2026Q3")):
+                report = compliance_report(
+                    session=session,
+                    calendar=calendar,
+                    quarter=quarter,
+                    as_of=date(2026, 12, 1),
+                    organ_id=organ_id,
+                )
+                for fmt in FORMATS:
+                    sink = io.BytesIO()
+                    write_report(
+                        session=session,
+                        calendar=calendar,
+                        quarter=quarter,
+                        as_of=date(2026, 12, 1),
+                        fmt=fmt,
+                        sink=sink,
+                        organ_id=organ_id,
+                    )
+                    assert sink.getvalue() == render(report, fmt), (organ_id, str(quarter), fmt)
+                    compared += 1
+    assert compared == 12
