@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -163,6 +163,24 @@ def post_url(network: str, account_url: str, post_id: str) -> str:
     if network == "ok":
         return f"{account_url.rstrip('/')}/topic/{post_id.split('_')[-1]}"
     return account_url
+
+
+def storable(text: str) -> str:
+    """The text as a database can hold it: a NUL byte (PostgreSQL refuses it) and a lone
+    surrogate (a JSON ``\\ud800``, not encodable to UTF-8) become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def as_given(comments: list[NetworkComment]) -> list[NetworkComment]:
+    """Each comment once, its text storable: a network may list an id twice in one answer
+    (a page boundary moved while paging); the last copy is the newest word."""
+    once: dict[str, NetworkComment] = {}
+    for c in comments:
+        once.pop(c.id, None)
+        once[c.id] = replace(c, text=storable(c.text), author=storable(c.author or ""))
+    return list(once.values())
 
 
 def _classified(text: str, *, copies: int, keep: list[dict[str, Any]]) -> tuple[str, str]:
@@ -310,7 +328,7 @@ def _sync_account(
         if post.deleted or post.postponed:
             continue
         try:
-            comments = client.comments(account.url, post_id=post.id, after=None)
+            comments = as_given(client.comments(account.url, post_id=post.id, after=None))
         except NotChecked as error:
             line.problem, line.network_down = error.reason, error.network_down
             if error.stop:
