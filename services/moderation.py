@@ -122,9 +122,19 @@ def queue(
     ]
 
 
-def get_comment(session: Session, comment_id: int, *, field: str = "id") -> Comment:
-    """Return the comment srok stores under ``comment_id``, or say there is none."""
-    comment = session.get(Comment, comment_id)
+def get_comment(
+    session: Session, comment_id: int, *, field: str = "id", lock: bool = False
+) -> Comment:
+    """Return the comment srok stores under ``comment_id``, or say there is none.
+
+    ``lock`` (a decision, a filing) reads it afresh and holds its row to the end of
+    the transaction: two moderators at once on PostgreSQL see each other's decision.
+    """
+    comment = (
+        session.get(Comment, comment_id, with_for_update=True, populate_existing=True)
+        if lock
+        else session.get(Comment, comment_id)
+    )
     if comment is None:
         raise NotFound(field, f"комментария {comment_id} нет (srok moderation list)", MODERATION)
     return comment
@@ -153,7 +163,7 @@ def decide(
     from services.audit import append
 
     checked = check_decision(decision, reason=reason, rule=rule)
-    comment = get_comment(session, comment_id)
+    comment = get_comment(session, comment_id, lock=True)
     if comment.state != FLAGGED:
         if comment.state in DECISIONS:
             when = comment.decided_at.isoformat() if comment.decided_at else "?"
@@ -214,7 +224,7 @@ def file_by_hand(
 
     code = manual_category(category)
     why = clean_text("note", note, clause=MODERATION) or None
-    comment = get_comment(session, comment_id)
+    comment = get_comment(session, comment_id, lock=True)
     if comment.state in DECISIONS:
         raise RuleViolation(
             "id",
