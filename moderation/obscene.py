@@ -48,6 +48,7 @@ CYRILLIC = re.compile(r"[а-яё]")
 NOT_LETTER = re.compile(r"[^а-яё*]")
 TOKEN = re.compile(r"\S+")
 EDGE_STARS = re.compile(r"^\*{2,}|\*{2,}$")
+REPEATS = re.compile(r"([а-яё])\1{2,}")
 EDGE_PUNCTUATION = "\"'«»„“”()[]{}.,!?;:…–—-"
 
 # Ordinary words the library's expressions catch in the middle of a word, found by running
@@ -123,7 +124,9 @@ def _letters(token: str) -> str:
     if CYRILLIC.search(lowered):
         lowered = lowered.translate(LOOKALIKES)
     # Two or more stars at a word's edge are emphasis («**Доставка**»), not hidden letters.
-    return EDGE_STARS.sub("", NOT_LETTER.sub("", lowered))
+    # A letter held down («хуууууй») counts twice at most: the cores take «у+» anyway, and
+    # a run of thousands made their search quadratic.
+    return REPEATS.sub(r"\1\1", EDGE_STARS.sub("", NOT_LETTER.sub("", lowered)))
 
 
 def words(text: str) -> Iterator[Word]:
@@ -153,7 +156,9 @@ def _joined(run: list[Word]) -> Iterator[Word]:
     if len(run) < 3:
         return
     letters = "".join(w.letters for w in run)
-    match = conf.bad_words_re.search(letters)
+    # The bare cores, not the library's «[а-я]*(…)[а-я]*»: on a run of a thousand single
+    # letters that took minutes (the groups are the same).
+    match = CORES.search(letters)
     if match and match.lastindex:
         start, end = match.span(match.lastindex)
         run = run[start:end]

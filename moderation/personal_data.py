@@ -13,7 +13,7 @@ from stdnum.ru import inn, ogrn
 from moderation.flags import Flag, mask_digits, mask_email
 from moderation.snils import is_valid_snils
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
 SNILS = re.compile(r"(?<![\d-])\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}(?![\d-])")
 # A citizen's ИНН has 12 digits and an individual entrepreneur's ОГРНИП 15; the 10-digit
 # ИНН and 13-digit ОГРН belong to organisations, whose numbers are public, not personal.

@@ -19,9 +19,11 @@ _PATH = r"(?:/(?:[^\s<>«»\"']*[^\s<>«»\"'.,;:!?)])?)?"  # a path, without th
 LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>«»\"'/]+"
     + _PATH
-    + r"|\b(?:[a-z0-9-]+\.)+(?:ru|com|net|org|su|info|me|io|biz|online|site|shop|pro|top|xyz|club|ly|cc)\b"
+    # A domain starts where no label or dot stands before it: started inside «a.a.a.…» or
+    # «1-1-1-…» the search was quadratic in the comment's length.
+    + r"|(?<![\w-])(?<![a-z0-9-]\.)(?:[a-z0-9-]+\.)+(?:ru|com|net|org|su|info|me|io|biz|online|site|shop|pro|top|xyz|club|ly|cc)\b"
     + _PATH
-    + r"|\b(?:[а-яё0-9-]+\.)+рф\b"
+    + r"|(?<![\w-])(?<![а-яё0-9-]\.)(?:[а-яё0-9-]+\.)+рф\b"
     + _PATH,
     re.IGNORECASE,
 )
@@ -32,7 +34,7 @@ PLATFORM = re.compile(
     re.IGNORECASE,
 )
 MENTION = re.compile(r"(?<![\w.@])@[a-z0-9_.]{3,}", re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # from a run's start: linear
 # Government sites a citizen links to when answering a question: not counted.
 OFFICIAL = re.compile(
     r"(?:^|[/.])(?:gosuslugi\.ru|[\w-]+\.gov\.ru|gov\.ru|nalog\.ru|novoaltaysk\.ru"
