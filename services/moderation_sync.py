@@ -313,6 +313,42 @@ def _save_cursor(
     session.add(cursor)
 
 
+def _posts_gone(
+    session: Session,
+    *,
+    account_id: int,
+    posts: list[Publication],
+    since: datetime,
+    now: datetime,
+    line: AccountSync,
+) -> None:
+    """Mark deleted the comments of a post read before that the network no longer lists.
+
+    Only a post inside the window counts (an hour's margin at its edge): one older than the
+    window is not listed either, and its comments stay as last seen.
+    """
+    listed = {p.id for p in posts if not p.deleted}
+    gone = session.exec(
+        select(ModerationCursor.post_id).where(
+            ModerationCursor.account_id == account_id,
+            col(ModerationCursor.post_published_at) >= since + timedelta(hours=1),
+        )
+    ).all()
+    missing = [post_id for post_id in gone if post_id not in listed]
+    if not missing:
+        return
+    for row in session.exec(
+        select(Comment).where(
+            Comment.account_id == account_id,
+            col(Comment.post_id).in_(missing),
+            col(Comment.deleted_on_network_at).is_(None),
+        )
+    ):
+        row.deleted_on_network_at = now
+        session.add(row)
+        line.deleted += 1
+
+
 def _sync_account(
     app: Srok, client: NetworkClient, account: Account, *, now: datetime, days: int
 ) -> AccountSync:
@@ -324,6 +360,11 @@ def _sync_account(
         if error.stop:
             raise
         return line
+    since = now - timedelta(days=days)
+    with app.transaction() as session:
+        _posts_gone(
+            session, account_id=account.id or 0, posts=posts, since=since, now=now, line=line
+        )
     for post in sorted(posts, key=lambda p: p.published_at):
         if post.deleted or post.postponed:
             continue
