@@ -82,6 +82,14 @@ def flags_of(comment: Comment) -> list[dict[str, str]]:
     return list(json.loads(comment.flags or "[]"))
 
 
+def organ_of_queue(session: Session, organ_id: int, *, field: str = "--organ") -> Organ:
+    """Return the organ whose queue is asked for, or say there is none, citing п. 2.5."""
+    try:
+        return get_organ(session, organ_id, field=field)
+    except NotFound as error:
+        raise NotFound(error.field, error.message, MODERATION) from None
+
+
 def queue(
     *,
     session: Session,
@@ -96,7 +104,7 @@ def queue(
         .where(Comment.state == FLAGGED)
     )
     if organ_id is not None:
-        get_organ(session, organ_id, field="--organ")
+        organ_of_queue(session, organ_id)
         query = query.where(Account.organ_id == organ_id)
     if account_ids is not None:
         query = query.where(col(Comment.account_id).in_(list(account_ids)))

@@ -411,9 +411,9 @@ def sync(
     with app.transaction() as session:
         query = select(Account).where(col(Account.active)).order_by(col(Account.id))
         if organ_id is not None:
-            from services.accounts import get_organ
+            from services.moderation import organ_of_queue
 
-            get_organ(session, organ_id, field="--organ")
+            organ_of_queue(session, organ_id)
             query = query.where(Account.organ_id == organ_id)
         accounts = list(session.exec(query).all())
     report = SyncReport(now=now, days=days)
