@@ -203,6 +203,7 @@ def _set_flags(row: Comment, masked: str, flags: str, *, now: datetime) -> bool:
     if row.state == FLAGGED and before != FLAGGED:
         row.flagged_at = now
         row.decided_at = row.decided_by = row.decision_reason = row.network_rule = None
+        row.reminded_at = None  # a new wait, told anew (services.moderation_reminders)
         return True
     return False
 
