@@ -48,6 +48,7 @@ CYRILLIC = re.compile(r"[а-яё]")
 NOT_LETTER = re.compile(r"[^а-яё*]")
 TOKEN = re.compile(r"\S+")
 EDGE_STARS = re.compile(r"^\*{2,}|\*{2,}$")
+REPEATS = re.compile(r"([а-яё])\1{2,}")
 EDGE_PUNCTUATION = "\"'«»„“”()[]{}.,!?;:…–—-"
 
 # Ordinary words the library's expressions catch in the middle of a word, found by running
@@ -153,10 +154,18 @@ def _joined(run: list[Word]) -> Iterator[Word]:
     if len(run) < 3:
         return
     letters = "".join(w.letters for w in run)
-    match = conf.bad_words_re.search(letters)
+    # The bare cores, not the library's «[а-я]*(…)[а-я]*»: on a run of a thousand single
+    # letters that took minutes (the groups are the same). A letter held down counts
+    # twice at most, as in a word; ``kept`` maps the search back to the run.
+    kept = [
+        i
+        for i in range(len(letters))
+        if i < 2 or not letters[i] == letters[i - 1] == letters[i - 2]
+    ]
+    match = CORES.search("".join(letters[i] for i in kept))
     if match and match.lastindex:
         start, end = match.span(match.lastindex)
-        run = run[start:end]
+        run = run[kept[start] : kept[end - 1] + 1]
     yield Word("".join(w.letters for w in run), run[0].start, run[-1].end)
 
 
@@ -171,14 +180,18 @@ def _masked_pattern(letters: str) -> re.Pattern[str] | None:
 @lru_cache(maxsize=1 << 16)
 def rule_for(letters: str) -> str | None:
     """Name the rule a word breaks, or None for a clean word."""
-    plain = letters.replace("*", "")
+    # A letter held down («хуууууй», «х*х*х*…») counts twice at most: the cores take «у+»
+    # anyway, and a run of thousands made their search quadratic.
+    plain = REPEATS.sub(r"\1\1", letters.replace("*", ""))
     if any(stem in plain for stem in INNOCENT_STEMS):
         return None
     if any(_valid(m, plain) for m in CORES.finditer(plain)) and not conf.good_words_re.match(plain):
         return "obscene.lexicon"
     if EXTRA.match(plain):
         return "obscene.extra"
-    pattern = _masked_pattern(letters)
+    # The masked words are short: a long starred run («х*х*х*…») is no one of them, and its
+    # pattern would have thousands of groups.
+    pattern = _masked_pattern(letters) if len(letters) <= 40 else None
     if pattern and (
         any(pattern.fullmatch(candidate) for candidate in MASKABLE) or _fills_obscene(letters)
     ):

@@ -142,6 +142,7 @@ class OkClient:
         and the zone are unchecked against the live API.
         """
         found: list[Comment] = []
+        seen: set[str] = set()
         anchor: str | None = None
         while True:
             answer = self.call(
@@ -153,6 +154,10 @@ class OkClient:
             )
             if not isinstance(answer, dict) or not isinstance(answer.get("comments"), list):
                 raise malformed(NAME, "comments")
+            page_ids = {str(i.get("id")) for i in answer["comments"] if isinstance(i, dict)}
+            if not page_ids - seen:  # the same page again: a has_more that lies would page forever
+                break
+            seen |= page_ids
             for item in answer["comments"]:
                 try:
                     published = datetime.strptime(str(item["date"]), "%Y-%m-%d %H:%M:%S")

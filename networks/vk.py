@@ -106,6 +106,7 @@ class VkClient:
         owner = post_id.split("_")[0]
         number = post_id.split("_")[-1]
         found: list[Comment] = []
+        seen: set[str] = set()
         offset = 0
         while True:
             page = self.call(
@@ -117,6 +118,10 @@ class VkClient:
                 sort="asc",
             )
             items = _items(page)
+            ids = {str(item.get("id")) for item in items}
+            if not ids - seen:  # the same page again: a count that lies would page forever
+                return found
+            seen |= ids
             for item in items:
                 if item.get("deleted"):  # a removed comment kept as the root of a thread
                     continue

@@ -82,6 +82,14 @@ def flags_of(comment: Comment) -> list[dict[str, str]]:
     return list(json.loads(comment.flags or "[]"))
 
 
+def organ_of_queue(session: Session, organ_id: int, *, field: str = "--organ") -> Organ:
+    """Return the organ whose queue is asked for, or say there is none, citing п. 2.5."""
+    try:
+        return get_organ(session, organ_id, field=field)
+    except NotFound as error:
+        raise NotFound(error.field, error.message, MODERATION) from None
+
+
 def queue(
     *,
     session: Session,
@@ -96,7 +104,7 @@ def queue(
         .where(Comment.state == FLAGGED)
     )
     if organ_id is not None:
-        get_organ(session, organ_id, field="--organ")
+        organ_of_queue(session, organ_id)
         query = query.where(Account.organ_id == organ_id)
     if account_ids is not None:
         query = query.where(col(Comment.account_id).in_(list(account_ids)))
@@ -122,9 +130,19 @@ def queue(
     ]
 
 
-def get_comment(session: Session, comment_id: int, *, field: str = "id") -> Comment:
-    """Return the comment srok stores under ``comment_id``, or say there is none."""
-    comment = session.get(Comment, comment_id)
+def get_comment(
+    session: Session, comment_id: int, *, field: str = "id", lock: bool = False
+) -> Comment:
+    """Return the comment srok stores under ``comment_id``, or say there is none.
+
+    ``lock`` (a decision, a filing) reads it afresh and holds its row to the end of
+    the transaction: two moderators at once on PostgreSQL see each other's decision.
+    """
+    comment = (
+        session.get(Comment, comment_id, with_for_update=True, populate_existing=True)
+        if lock
+        else session.get(Comment, comment_id)
+    )
     if comment is None:
         raise NotFound(field, f"комментария {comment_id} нет (srok moderation list)", MODERATION)
     return comment
@@ -153,7 +171,7 @@ def decide(
     from services.audit import append
 
     checked = check_decision(decision, reason=reason, rule=rule)
-    comment = get_comment(session, comment_id)
+    comment = get_comment(session, comment_id, lock=True)
     if comment.state != FLAGGED:
         if comment.state in DECISIONS:
             when = comment.decided_at.isoformat() if comment.decided_at else "?"
@@ -214,7 +232,7 @@ def file_by_hand(
 
     code = manual_category(category)
     why = clean_text("note", note, clause=MODERATION) or None
-    comment = get_comment(session, comment_id)
+    comment = get_comment(session, comment_id, lock=True)
     if comment.state in DECISIONS:
         raise RuleViolation(
             "id",

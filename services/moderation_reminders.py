@@ -6,9 +6,11 @@ network) that has waited at least one working day (8 working hours) by the start
 of the sweep's working day gets a finding step of clause 2.5, due that day; the
 sweep's reminder machinery then queues one reminder to the account's current
 specialists and closes the step (``domain.reminders.finding_reminder``), as for
-п. 2.1 and 2.4. The step is unique per comment (``standing_step``, period
-``comment:<id>``) and the comment's ``reminded_at`` is set in the same
-transaction, so a second sweep, the same day or later, tells nothing again.
+п. 2.1 and 2.4. The step is unique per comment and wait (``standing_step``, period
+``comment:<id>@<entered the queue>``) and the comment's ``reminded_at`` is set in
+the same transaction, so a second sweep, the same day or later, tells nothing
+again; a comment that comes back into the queue after a decision (edited by its
+author) has ``reminded_at`` cleared by the sync and is told once for that wait.
 
 The wait is measured at the start of the working day (09:00 in the city), not at
 the moment the sweep runs: a sweep run again at noon decides exactly as the
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -121,6 +123,12 @@ def explain(w: Waiting, *, waited: int, since_published: int, as_of: date) -> st
     )
 
 
+def _period(w: Waiting) -> str:
+    """One step per wait, ``comment:<id>@<when it entered the queue>``: a comment decided,
+    then edited back into the queue, waits anew and is told once more (and once)."""
+    return f"comment:{w.comment_id}@{w.waits_from.astimezone(UTC):%Y%m%dT%H%M%S}"
+
+
 def open_moderation_steps(
     *,
     session: Session,
@@ -149,7 +157,7 @@ def open_moderation_steps(
             due.append((w, waited, since))
     if not due:
         return 0
-    periods = {f"comment:{w.comment_id}" for w, _, _ in due}
+    periods = {_period(w) for w, _, _ in due}
     have = set(
         session.execute(
             sa.select(col(StandingStep.period)).where(
@@ -160,7 +168,7 @@ def open_moderation_steps(
     now = utcnow()
     audit = []
     for w, waited, since in due:
-        period = f"comment:{w.comment_id}"
+        period = _period(w)
         if period not in have:
             step = Step(
                 account_id=w.account_id,

@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -165,6 +165,24 @@ def post_url(network: str, account_url: str, post_id: str) -> str:
     return account_url
 
 
+def storable(text: str) -> str:
+    """The text as a database can hold it: a NUL byte (PostgreSQL refuses it) and a lone
+    surrogate (a JSON ``\\ud800``, not encodable to UTF-8) become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def as_given(comments: list[NetworkComment]) -> list[NetworkComment]:
+    """Each comment once, its text storable: a network may list an id twice in one answer
+    (a page boundary moved while paging); the last copy is the newest word."""
+    once: dict[str, NetworkComment] = {}
+    for c in comments:
+        once.pop(c.id, None)
+        once[c.id] = replace(c, text=storable(c.text), author=storable(c.author or ""))
+    return list(once.values())
+
+
 def _classified(text: str, *, copies: int, keep: list[dict[str, Any]]) -> tuple[str, str]:
     """(masked text, flags JSON): the rules' flags after the ones filed by hand in ``keep``."""
     verdict = classify(text, copies=copies)
@@ -185,6 +203,7 @@ def _set_flags(row: Comment, masked: str, flags: str, *, now: datetime) -> bool:
     if row.state == FLAGGED and before != FLAGGED:
         row.flagged_at = now
         row.decided_at = row.decided_by = row.decision_reason = row.network_rule = None
+        row.reminded_at = None  # a new wait, told anew (services.moderation_reminders)
         return True
     return False
 
@@ -295,6 +314,42 @@ def _save_cursor(
     session.add(cursor)
 
 
+def _posts_gone(
+    session: Session,
+    *,
+    account_id: int,
+    posts: list[Publication],
+    since: datetime,
+    now: datetime,
+    line: AccountSync,
+) -> None:
+    """Mark deleted the comments of a post read before that the network no longer lists.
+
+    Only a post inside the window counts (an hour's margin at its edge): one older than the
+    window is not listed either, and its comments stay as last seen.
+    """
+    listed = {p.id for p in posts if not p.deleted}
+    gone = session.exec(
+        select(ModerationCursor.post_id).where(
+            ModerationCursor.account_id == account_id,
+            col(ModerationCursor.post_published_at) >= since + timedelta(hours=1),
+        )
+    ).all()
+    missing = [post_id for post_id in gone if post_id not in listed]
+    if not missing:
+        return
+    for row in session.exec(
+        select(Comment).where(
+            Comment.account_id == account_id,
+            col(Comment.post_id).in_(missing),
+            col(Comment.deleted_on_network_at).is_(None),
+        )
+    ):
+        row.deleted_on_network_at = now
+        session.add(row)
+        line.deleted += 1
+
+
 def _sync_account(
     app: Srok, client: NetworkClient, account: Account, *, now: datetime, days: int
 ) -> AccountSync:
@@ -306,11 +361,16 @@ def _sync_account(
         if error.stop:
             raise
         return line
+    since = now - timedelta(days=days)
+    with app.transaction() as session:
+        _posts_gone(
+            session, account_id=account.id or 0, posts=posts, since=since, now=now, line=line
+        )
     for post in sorted(posts, key=lambda p: p.published_at):
         if post.deleted or post.postponed:
             continue
         try:
-            comments = client.comments(account.url, post_id=post.id, after=None)
+            comments = as_given(client.comments(account.url, post_id=post.id, after=None))
         except NotChecked as error:
             line.problem, line.network_down = error.reason, error.network_down
             if error.stop:
@@ -352,9 +412,9 @@ def sync(
     with app.transaction() as session:
         query = select(Account).where(col(Account.active)).order_by(col(Account.id))
         if organ_id is not None:
-            from services.accounts import get_organ
+            from services.moderation import organ_of_queue
 
-            get_organ(session, organ_id, field="--organ")
+            organ_of_queue(session, organ_id)
             query = query.where(Account.organ_id == organ_id)
         accounts = list(session.exec(query).all())
     report = SyncReport(now=now, days=days)
