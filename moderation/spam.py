@@ -14,6 +14,9 @@ LINK_THRESHOLD = 2
 # Three copies of one comment make it spam, if it says more than «Спасибо!».
 REPEAT_THRESHOLD = 3
 REPEAT_MIN_LETTERS = 20
+# Copies count per author; a text this long, word for word from several people, is a campaign.
+CAMPAIGN_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
 
 _PATH = r"(?:/(?:[^\s<>«»\"']*[^\s<>«»\"'.,;:!?)])?)?"  # a path, without the sentence's full stop
 LINK = re.compile(
@@ -74,6 +77,11 @@ def find(text: str, *, copies: int = 1) -> list[Flag]:
     if copies >= REPEAT_THRESHOLD and len(repeat_key(text)) >= REPEAT_MIN_LETTERS:
         flags.append(Flag("spam", text.strip(), "spam.repeated", 0, len(text)))
     return flags
+
+
+def is_campaign(text: str) -> bool:
+    """Whether identical copies of ``text`` from different authors are spam: a long template."""
+    return len(_WORD.findall(text)) >= CAMPAIGN_WORDS
 
 
 def _links(text: str) -> Iterator[Flag]:

@@ -12,8 +12,9 @@ comments stay as last seen.
 A comment is stored once per (account, post, comment id). Each post is one
 transaction (its comments and its cursor together), so a crash loses at most
 the post being read and a re-run stores nothing twice. A text posted three
-times or more, on any posts of any accounts, is spam (``copies``), and its
-earlier copies join the queue too.
+times or more by one author, on any posts of any accounts, is spam
+(``copies``), and its earlier copies join the queue too; a long one (a
+template of ``spam.CAMPAIGN_WORDS`` words or more) whoever posted it.
 
 Nothing of a comment's text is logged or returned here: the report has counts.
 """
@@ -29,7 +30,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from domain.errors import RuleViolation
 from domain.moderation import CLEAN, FLAGGED, MANUAL, MODERATION, state_after_classifying
@@ -274,15 +275,30 @@ def store_post(
 
 
 def _count_repeats(session: Session, key: str, *, now: datetime) -> int:
-    """Classify again every undecided copy of a text seen ``spam.REPEAT_THRESHOLD`` times."""
-    copies = session.exec(select(func.count()).where(Comment.repeat_key == key)).one()
-    if copies < spam.REPEAT_THRESHOLD:
+    """Classify again every undecided copy of a text seen ``spam.REPEAT_THRESHOLD`` times.
+
+    Copies are counted per author (network and its user id): one person or bot posting
+    the same words under post after post is spam, several residents writing the same
+    ordinary sentence («Спасибо за информацию!») is not. A text of
+    ``spam.CAMPAIGN_WORDS`` words or more, word for word from several authors, is a
+    campaign and counts whoever posted it; so does every copy whose author the network
+    does not give.
+    """
+    rows = session.exec(select(Comment).where(Comment.repeat_key == key)).all()
+    if len(rows) < spam.REPEAT_THRESHOLD:
         return 0
-    entered = 0
-    rows = session.exec(
-        select(Comment).where(Comment.repeat_key == key, col(Comment.state).in_([CLEAN, FLAGGED]))
-    ).all()
+    campaign = spam.is_campaign(rows[0].text)
+    per_author: dict[tuple[str, str | None], int] = {}
     for row in rows:
+        who = (row.network, row.author_ref)
+        per_author[who] = per_author.get(who, 0) + 1
+    entered = 0
+    for row in rows:
+        if row.state not in (CLEAN, FLAGGED):
+            continue
+        copies = len(rows) if campaign else per_author[(row.network, row.author_ref)]
+        if copies < spam.REPEAT_THRESHOLD:
+            continue
         masked, flags = _classified(row.text, copies=copies, keep=json.loads(row.flags))
         if flags != row.flags:
             entered += _set_flags(row, masked, flags, now=now)

@@ -93,3 +93,10 @@ def test_the_domain_uses_the_standard_library_only() -> None:
             outside[path.name] = sorted(extra)
 
     assert outside == {}
+
+
+def test_no_flow_module_is_named_like_a_package_of_ours() -> None:
+    """Prefect loads a deployment's entrypoint as a script, with flows/ first on sys.path:
+    a flows/moderation.py hid the moderation package from every flow loaded that way."""
+    clashes = sorted(p.stem for p in (ROOT / "flows").glob("*.py") if p.stem in OURS)
+    assert clashes == []

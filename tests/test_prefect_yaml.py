@@ -33,9 +33,9 @@ def _first(field: str) -> int:
 
 
 def test_comments_are_read_every_half_hour_from_8_to_20_on_weekdays_in_the_city() -> None:
-    (moderation,) = [d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation.py")]
+    (moderation,) = [d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation_sync.py")]
 
     crons = [s["cron"] for s in moderation["schedules"]]
 
-    assert crons == ["*/30 8-19 * * 1-5", "0 20 * * 1-5"]
+    assert crons == ["*/30 8-19 * * 1-6", "0 20 * * 1-6"]
     assert moderation["concurrency_limit"] == 1

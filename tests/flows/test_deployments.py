@@ -62,7 +62,7 @@ SCHEDULES = {
     "publish-registry/quarterly": "0 10 20 1,4,7,10 *",
     "check-site-links/daily": "0 8 * * *",
     "compliance-report/weekly": "0 8 * * 1",
-    "moderation-sync/working-hours": "*/30 8-19 * * 1-5",
+    "moderation-sync/working-hours": "*/30 8-19 * * 1-6",
 }
 
 

@@ -54,7 +54,7 @@ def nets(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch)
 def test_a_run_on_a_working_day_queues_the_flagged_comments_and_leaves_counts_by_organ(
     nets: Nets,
 ) -> None:
-    from flows.moderation import moderation_sync
+    from flows.moderation_sync import moderation_sync
 
     state = moderation_sync(as_of=TUESDAY, return_state=True)
 
@@ -71,7 +71,7 @@ def test_a_run_on_a_working_day_queues_the_flagged_comments_and_leaves_counts_by
 
 
 def test_a_holiday_on_a_weekday_reads_nothing(nets: Nets) -> None:
-    from flows.moderation import moderation_sync
+    from flows.moderation_sync import moderation_sync
 
     result = moderation_sync(as_of=date(2027, 1, 4))  # a Monday of the New Year holidays
 
@@ -80,7 +80,7 @@ def test_a_holiday_on_a_weekday_reads_nothing(nets: Nets) -> None:
 
 
 def test_a_network_that_refuses_srok_ends_the_run_red(nets: Nets) -> None:
-    from flows.moderation import moderation_sync
+    from flows.moderation_sync import moderation_sync
 
     nets.vk.faults.append("token")
 

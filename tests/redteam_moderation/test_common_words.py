@@ -39,3 +39,25 @@ def test_one_sentence_from_three_different_citizens_is_not_spam(
         rows = session.exec(select(Comment).where(Comment.text == THANKS)).all()
     assert len(rows) == 3
     assert [json.loads(r.flags) for r in rows] == [[], [], []]
+
+
+def test_one_citizen_posting_the_same_sentence_under_three_posts_is_spam(
+    app: Srok, nets: Nets, city: City
+) -> None:
+    for number, post in enumerate([101, 102, 102], start=80):
+        nets.vk.add_comment(
+            city.vk,
+            post,
+            vk_comment(city.vk, post, number, "2026-11-30T12:00+07:00", THANKS, from_id=2001),
+        )
+    clients = nets.clients()
+    try:
+        sync(app=app, clients=clients, now=NOW)
+    finally:
+        clients.close()
+
+    with app.transaction() as session:
+        rows = session.exec(select(Comment).where(Comment.text == THANKS)).all()
+    assert [[(f["rule"], f["copies"]) for f in json.loads(r.flags)] for r in rows] == [
+        [("spam.repeated", 3)]
+    ] * 3

@@ -1,9 +1,10 @@
 """Read the accounts' new comments for moderation (deployment `moderation-sync`, п. 2.5).
 
-Every 30 minutes from 08:00 to 20:00 Asia/Barnaul, Monday to Friday; cron cannot
+Every 30 minutes from 08:00 to 20:00 Asia/Barnaul, Monday to Saturday; cron cannot
 know the production calendar, so the flow itself skips a day off (a holiday on
-a weekday) and a working Saturday is not scheduled (the next Monday's first run
-reads what came). One task: store each comment once and queue the flagged ones
+a weekday, an ordinary Saturday) and runs on a working Saturday (a transfer).
+The module is not called ``moderation.py``: Prefect loads an entrypoint with
+flows/ first on sys.path, where that name would hide the moderation package. One task: store each comment once and queue the flagged ones
 (services.moderation_sync). The artifact has counts by organ, never a comment's
 words. The run ends red only when a whole network failed.
 """
