@@ -130,8 +130,10 @@ def _moderation(application: Srok) -> None:
     print(
         f"\nМодерация комментариев (п. 2.5, srok moderation sync): прочитано "
         f"{report.total('read')} комментариев под {report.total('posts')} публикациями, "
-        f"в очереди {len(items)}" + "".join(f"; {why}" for why in unread) + ":"
+        f"в очереди {len(items)}:"
     )
+    for why in unread:
+        print(f"  не прочитано — {why}")
     for item in items:
         rules = ", ".join(sorted({f["rule"] for f in item.flags}))
         print(f"  {item.id}. {item.post_url}: «{item.text_masked}» — {rules}")

@@ -248,7 +248,10 @@ def file(
     comment: Annotated[int, typer.Argument(metavar="ID", help="Номер комментария.", **ID_RANGE)],
     category: Annotated[
         str,
-        typer.Argument(metavar="КАТЕГОРИЯ", help="conflict, defamation, unverified или offtopic."),
+        typer.Argument(
+            metavar="КАТЕГОРИЯ",
+            help="conflict (конфликт), defamation (клевета), unverified (недостоверно) или offtopic (не по теме).",
+        ),
     ],
     note: Annotated[str | None, typer.Option("--note", metavar="ТЕКСТ", help="Пояснение.")] = None,
     as_json: JsonFlag = False,
