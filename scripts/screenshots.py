@@ -28,6 +28,7 @@ PAGES = [
     ("it", "/it/queue", "it-queue"),
     ("it", "/it/publication", "it-publication"),
     ("head", "/figures", "head-figures"),
+    ("kultura", "/moderation", "specialist-moderation"),
 ]
 
 

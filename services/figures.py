@@ -31,7 +31,7 @@ from domain.calendar import WorkingCalendar
 from domain.clauses import CLAUSES, FINDING_CLAUSES, IT_DEPARTMENT, Party
 from domain.lifecycle import evaluate
 from domain.quarter import Quarter
-from models.tables import Account, AuditEntry, Organ, Reminder, Step
+from models.tables import Account, AuditEntry, Comment, Organ, Reminder, Step
 from services.compliance import (
     Report,
     Tally,
@@ -71,7 +71,22 @@ def quarter_figures(
 ) -> Figures:
     """Return the quarter's compliance figures as of a day, from cache when nothing changed."""
     last = session.execute(sa.select(sa.func.max(AuditEntry.id))).scalar()
-    key = (str(session.connection().engine.url), str(quarter), as_of, calendar.version, last)
+    # A sync stores comments without an audit entry: the queue's state is part of the key.
+    comments = session.execute(
+        sa.select(
+            sa.func.max(Comment.id),
+            sa.func.count().filter(col(Comment.state) == "flagged"),
+            sa.func.count().filter(col(Comment.deleted_on_network_at).is_not(None)),
+        )
+    ).one()
+    key = (
+        str(session.connection().engine.url),
+        str(quarter),
+        as_of,
+        calendar.version,
+        last,
+        *comments,
+    )
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from domain.calendar import WorkingCalendar
+from domain.moderation import MANUAL_CATEGORIES
 from domain.quarter import Quarter
 from domain.working_hours import (
     DEFAULT_SCHEDULE,
@@ -28,23 +29,24 @@ from domain.working_hours import (
     working_seconds_between,
 )
 from models.tables import Account, Comment, Organ
-from moderation.flags import CATEGORY_WORDS
 from services.settings import CITY_ZONE
 
 DECIDED = ("removed", "kept", "user_restricted")
 
-# The categories of п. 2.5 no program judges: a moderator files a comment under them by hand.
-MANUAL_WORDS = {
-    "conflict": "провоцирует конфликт",
-    "defamation": "клевета",
-    "unverified": "недостоверные сведения о должностных лицах",
-    "offtopic": "не по теме",
+# The automatic categories' words, as moderation.flags.CATEGORY_WORDS has them (a test keeps
+# them equal). Not imported: the sweep's flow is loaded by Prefect as a script with flows/ on
+# sys.path, where `moderation` is flows/moderation.py, not the package.
+AUTOMATIC_WORDS = {
+    "obscene": "ненормативная лексика",
+    "personal_data": "персональные данные граждан",
+    "spam": "спам и реклама",
+    "engagement": "просьбы о лайках, дружбе, голосах, опросах",
 }
 
 
 def category_words(category: str) -> str:
-    """Name a flag's category in Russian (п. 2.5)."""
-    return CATEGORY_WORDS.get(category) or MANUAL_WORDS.get(category) or category
+    """Name a flag's category in Russian (п. 2.5), automatic or filed by hand."""
+    return AUTOMATIC_WORDS.get(category) or MANUAL_CATEGORIES.get(category) or category
 
 
 def _hours(seconds: float | None) -> float | None:

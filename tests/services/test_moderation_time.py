@@ -126,5 +126,13 @@ def test_the_compliance_report_carries_the_section_in_json_and_html(
     assert report.as_dict()["moderation"][0]["median_hours"] == 2.0
     assert figures.moderation == report.moderation
     assert "Модерация комментариев (п. 2.5)" in html
-    assert "<td>2,0\u00a0ч</td><td>10,0\u00a0ч</td>" in html
+    assert '<td data-label="Медиана, рабочих часов">2,0\u00a0ч</td>' in html
+    assert '<td data-label="90-й процентиль, рабочих часов">10,0\u00a0ч</td>' in html
     assert "секрет" not in html
+
+
+def test_the_category_words_are_the_classifiers_own() -> None:
+    from moderation.flags import CATEGORY_WORDS
+    from services.moderation_time import AUTOMATIC_WORDS
+
+    assert AUTOMATIC_WORDS == CATEGORY_WORDS

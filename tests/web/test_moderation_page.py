@@ -309,4 +309,6 @@ def test_the_deputy_head_finds_time_to_moderation_on_the_figures_page(city: City
     html = as_role("head").get("/figures").text
 
     assert "Модерация комментариев (п. 2.5)" in html
-    assert '<th scope="row">Комитет по культуре</th><td>1</td>' in html
+    assert (
+        '<th scope="row">Комитет по культуре</th><td data-label="Решений за квартал">1</td>' in html
+    )
