@@ -33,7 +33,9 @@ def _first(field: str) -> int:
 
 
 def test_comments_are_read_every_half_hour_from_8_to_20_on_weekdays_in_the_city() -> None:
-    (moderation,) = [d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation_sync.py")]
+    (moderation,) = [
+        d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation_sync.py")
+    ]
 
     crons = [s["cron"] for s in moderation["schedules"]]
 

@@ -39,10 +39,13 @@ _HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 ]
-# Pages use no inline script or style; the API's own docs page loads Swagger UI from elsewhere.
+# Pages use no inline script; styles may be inline (the compliance report is one
+# self-contained file with its <style>, the figures' bars are style="width:…").
+# The API's own docs page loads Swagger UI from elsewhere and gets no policy.
 _CSP = (
     b"content-security-policy",
-    b"default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 )
 
 

@@ -35,7 +35,9 @@ def _weekdays(field: str) -> set[int]:
 def test_every_working_day_of_the_calendar_has_a_moderation_sync(
     calendar: WorkingCalendar,
 ) -> None:
-    (moderation,) = [d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation_sync.py")]
+    (moderation,) = [
+        d for d in DEPLOYMENTS if d["entrypoint"].startswith("flows/moderation_sync.py")
+    ]
     scheduled = set().union(*(_weekdays(s["cron"].split()[4]) for s in moderation["schedules"]))
 
     day, missed = date(2024, 1, 1), []

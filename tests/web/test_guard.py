@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 import pytest
@@ -83,7 +84,12 @@ def _run(chunks: list[bytes]) -> tuple[int, bool]:
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/api/v1/notices", "headers": []}
-    asyncio.run(Guard(app, max_body=2048)(scope, receive, send))
+    # A thread of its own: a browser test's sync Playwright may hold this thread's loop.
+    runner = threading.Thread(
+        target=lambda: asyncio.run(Guard(app, max_body=2048)(scope, receive, send))
+    )
+    runner.start()
+    runner.join(30)
     return int(sent[0]["status"]), read_all
 
 
@@ -101,7 +107,8 @@ def test_every_answer_forbids_framing_sniffing_and_referers(city: City) -> None:
         assert headers["x-frame-options"] == "DENY", path
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["referrer-policy"] == "no-referrer", path
-        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy, path
     assert "content-security-policy" not in client.get("/api/docs").headers
 
 
